@@ -1,0 +1,4 @@
+// Public API: re-exports only.
+export { fromRows, toRows } from './pareto/fromRows.ts';
+export type { Maximise, ObjectiveOptions, PointData } from './pareto/validate.ts';
+export { hypervolume } from './pareto/hypervolume.ts';

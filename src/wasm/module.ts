@@ -1,0 +1,37 @@
+// Loads build/paretonas.wasm once per realm (top-level await), the same way on every platform.
+import { readPackageFile } from '../platform/index.ts';
+
+/** Raw exports of the kernel module (pointers are byte offsets into `memory`). */
+export interface KernelExports {
+  memory: WebAssembly.Memory;
+  alloc(bytes: number): number;
+  dealloc(ptr: number): void;
+  hypervolume(pts: number, n: number, d: number, ref: number): number;
+  [name: string]: unknown;
+}
+
+const WASM_URL = new URL('../../build/paretonas.wasm', import.meta.url);
+
+async function instantiate(): Promise<KernelExports> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readPackageFile(WASM_URL);
+  } catch (err) {
+    throw new Error(
+      `paretonas: the WebAssembly kernels are missing (${WASM_URL.href}); build them with \`npm run build:wasm\``,
+      { cause: err },
+    );
+  }
+  const imports = {
+    env: {
+      abort(_msg: number, _file: number, line: number, col: number): never {
+        throw new Error(`paretonas: WebAssembly kernel aborted at ${line}:${col}`);
+      },
+    },
+  };
+  const { instance } = await WebAssembly.instantiate(bytes as BufferSource, imports);
+  return instance.exports as unknown as KernelExports;
+}
+
+/** The kernel module of this realm. */
+export const wasm: KernelExports = await instantiate();
