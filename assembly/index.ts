@@ -3,3 +3,7 @@
 // maximised ones while copying in), inputs are never written, outputs go to caller buffers.
 export { alloc, dealloc } from './common/memory';
 export { hypervolume } from './hypervolume/index';
+export { hvContributions } from './hypervolume/hvc';
+export { ndsort, nonDominated } from './ndsort/index';
+export { crowdingDistance } from './indicators/crowding';
+export { igd, igdPlus, epsilonAdditive } from './indicators/distance';

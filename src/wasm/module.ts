@@ -6,7 +6,19 @@ export interface KernelExports {
   memory: WebAssembly.Memory;
   alloc(bytes: number): number;
   dealloc(ptr: number): void;
+  /** Exact hypervolume; points not strictly dominating `ref` are ignored. */
   hypervolume(pts: number, n: number, d: number, ref: number): number;
+  /** Exclusive contribution of each point into out (f64[n]); returns 0 on success. */
+  hvContributions(pts: number, n: number, d: number, ref: number, out: number): number;
+  /** Pareto rank of each point into out (i32[n], 0 = non-dominated); returns the number of fronts. */
+  ndsort(pts: number, n: number, d: number, out: number): number;
+  /** out[i] (u8) = 1 when point i is non-dominated (duplicates: all kept or only the first); returns the count. */
+  nonDominated(pts: number, n: number, d: number, keepDuplicates: number, out: number): number;
+  /** NSGA-II crowding distance of each point into out (f64[n]). */
+  crowdingDistance(pts: number, n: number, d: number, out: number): void;
+  igd(pts: number, n: number, refset: number, m: number, d: number): number;
+  igdPlus(pts: number, n: number, refset: number, m: number, d: number): number;
+  epsilonAdditive(pts: number, n: number, refset: number, m: number, d: number): number;
   [name: string]: unknown;
 }
 

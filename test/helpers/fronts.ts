@@ -1,0 +1,44 @@
+// Seeded point sets for the Pareto kernel tests and benchmarks.
+import { Rng } from '../../src/random/rng.ts';
+
+/** n points uniform in [lo, hi]^d. */
+export function uniformPoints(rng: Rng, n: number, d: number, lo = 0, hi = 1): Float64Array {
+  const out = new Float64Array(n * d);
+  for (let i = 0; i < out.length; i++) out[i] = rng.uniform(lo, hi);
+  return out;
+}
+
+/** n points on the positive part of the unit sphere (a mutually non-dominated set). */
+export function spherePoints(rng: Rng, n: number, d: number): Float64Array {
+  const out = new Float64Array(n * d);
+  for (let i = 0; i < n; i++) {
+    let norm = 0;
+    for (let j = 0; j < d; j++) {
+      const v = Math.abs(rng.normal());
+      out[i * d + j] = v;
+      norm += v * v;
+    }
+    norm = Math.sqrt(norm);
+    for (let j = 0; j < d; j++) out[i * d + j] /= norm;
+  }
+  return out;
+}
+
+/**
+ * Integer points with many ties and duplicates: coordinates drawn from {lo..hi} (integers).
+ */
+export function latticePoints(rng: Rng, n: number, d: number, lo: number, hi: number): Float64Array {
+  const out = new Float64Array(n * d);
+  for (let i = 0; i < out.length; i++) out[i] = lo + rng.int(hi - lo + 1);
+  return out;
+}
+
+/** Rows of a row-major set, shuffled (returns a new array). */
+export function shuffleRows(rng: Rng, pts: Float64Array, d: number): Float64Array {
+  const n = pts.length / d;
+  const order = Array.from({ length: n }, (_, i) => i);
+  rng.shuffle(order);
+  const out = new Float64Array(pts.length);
+  order.forEach((src, dst) => out.set(pts.subarray(src * d, src * d + d), dst * d));
+  return out;
+}
