@@ -2,3 +2,5 @@
 export { fromRows, toRows } from './pareto/fromRows.ts';
 export type { Maximise, ObjectiveOptions, PointData } from './pareto/validate.ts';
 export { hypervolume } from './pareto/hypervolume.ts';
+export { crowdingDistance } from './pareto/crowdingDistance.ts';
+export { igd, igdPlus, epsilonAdditive } from './pareto/indicators.ts';

@@ -5,6 +5,7 @@ export const REL_EXACT = 1e-12;
 
 /** |a - b| <= rel * max(|a|, |b|, 1e-300) + abs */
 export function expectClose(actual: number, expected: number, rel = REL_EXACT, abs = 1e-15, what = ''): void {
+  if (actual === expected) return; // also equal infinities
   const tol = rel * Math.max(Math.abs(actual), Math.abs(expected)) + abs;
   if (!(Math.abs(actual - expected) <= tol)) {
     expect.fail(`${what ? what + ': ' : ''}expected ${expected}, got ${actual} (|diff| ${Math.abs(actual - expected)} > tol ${tol})`);
