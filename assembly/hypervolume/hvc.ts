@@ -67,7 +67,7 @@ function hvc1d(pts: usize, n: i32, r: f64, out: usize): void {
  * another one weakly dominates (a duplicate included) clips to p itself: its contribution is 0
  * without a hypervolume call. The clipped points are reduced to their non-dominated subset
  * (ascending coordinate sums, each one checked against the ones kept) before the call.
- * `out` (f64[n]) must be zeroed by the caller.
+ * Writes all of `out` (f64[n]).
  *
  * Complexity: O(n^2 d + n k d) for clipping and filtering (k = clipped points kept, usually
  * small), plus n calls of `hypervolume` on at most n - 1 points. Returns 0, or -2 when
@@ -79,6 +79,7 @@ function hvc1d(pts: usize, n: i32, r: f64, out: usize): void {
 export function hvcGeneral(pts: usize, n: i32, d: i32, ref: usize, out: usize): i32 {
   const cap: usize = n > 0 ? <usize>n : 1;
   const row: usize = <usize>d << 3;
+  if (n > 0) memory.fill(out, 0, <usize>n << 3);
   const c = heap.alloc(cap * row);
   const idx = heap.alloc(cap << 2);
   let m = 0;
