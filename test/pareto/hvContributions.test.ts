@@ -131,10 +131,10 @@ describe('hvContributions: WASM kernel vs reference twin', () => {
     }
   });
 
-  it('d = 3: uniform (negative coordinates, points beyond the reference), n = 1..40', () => {
+  it('d = 3: uniform (negative coordinates, points beyond the reference), n = 1..70', () => {
     const rng = new Rng(3001);
-    for (let t = 0; t < 150; t++) {
-      const n = 1 + rng.int(t < 130 ? 20 : 40);
+    for (let t = 0; t < 400; t++) {
+      const n = 1 + rng.int(t < 370 ? 30 : 70);
       const pts = uniformPoints(rng, n, 3, -1, 1);
       expectMatchesTwin(pts, 3, randomRef(rng, 3, -1, 1), `uniform t=${t} n=${n}`);
     }
@@ -142,7 +142,7 @@ describe('hvContributions: WASM kernel vs reference twin', () => {
 
   it('d = 3: lattice points (ties in every coordinate, duplicates)', () => {
     const rng = new Rng(3002);
-    for (let t = 0; t < 800; t++) {
+    for (let t = 0; t < 2000; t++) {
       const n = 1 + rng.int(45);
       const hi = 2 + rng.int(6);
       const pts = latticePoints(rng, n, 3, -1, hi);
@@ -152,7 +152,7 @@ describe('hvContributions: WASM kernel vs reference twin', () => {
 
   it('d = 3: mixed ties (some coordinates quantised, copied coordinates, duplicated rows)', () => {
     const rng = new Rng(3003);
-    for (let t = 0; t < 400; t++) {
+    for (let t = 0; t < 1000; t++) {
       const n = 1 + rng.int(25);
       const pts = uniformPoints(rng, n, 3);
       for (let i = 0; i < n; i++) {
@@ -497,6 +497,52 @@ describe('hvContributions: large inputs', () => {
     const c2 = hvContributions(flat, 2, [1, 1]);
     const c3 = hvContributions(pts, 3, [1, 1, 1.25]);
     expectAllClose(c3, Array.from(c2), 1e-12, 1e-20, 'flat layer');
+  });
+});
+
+describe('hvContributions: 3-D layers against 2-D contributions', () => {
+  // With points on K planes z = z_1 < ... < z_K, the cross-section at height z in [z_i, z_i+1)
+  // is the 2-D set of layers 1..i, so the 3-D contribution of a point of layer j is
+  // sum_{i >= j} (z_{i+1} - z_i) * (its 2-D contribution among layers 1..i), z_{K+1} = rz.
+  it('interleaved fronts on 5 planes, 40,000 points (heavy domination, ties in z)', () => {
+    const rng = new Rng(9101);
+    const K = 5, per = 8000;
+    const zs = [0.1, 0.2, 0.45, 0.5, 0.9];
+    const rz = 1.5;
+    const layers: Float64Array[] = [];
+    for (let j = 0; j < K; j++) {
+      const f = spherePoints(rng, per, 2);
+      const s = 0.97 + 0.06 * rng.random();
+      for (let i = 0; i < f.length; i++) f[i] *= s;
+      for (let i = 0; i < per; i += 11) f[2 * i] = Math.round(f[2 * i] * 64) / 64; // ties in x
+      layers.push(f);
+    }
+    // Rows interleave the layers so the input is not sorted by z.
+    const n = K * per;
+    const pts = new Float64Array(3 * n);
+    for (let j = 0; j < K; j++) {
+      for (let i = 0; i < per; i++) {
+        const row = i * K + j;
+        pts[3 * row] = layers[j][2 * i];
+        pts[3 * row + 1] = layers[j][2 * i + 1];
+        pts[3 * row + 2] = zs[j];
+      }
+    }
+    const want = new Float64Array(n);
+    for (let i = 0; i < K; i++) {
+      const prefix = new Float64Array(2 * per * (i + 1));
+      for (let j = 0; j <= i; j++) prefix.set(layers[j], 2 * per * j);
+      const c2 = hvContributions(prefix, 2, [1.1, 1.1]);
+      const dz = (i + 1 < K ? zs[i + 1] : rz) - zs[i];
+      for (let j = 0; j <= i; j++) {
+        for (let t = 0; t < per; t++) want[t * K + j] += dz * c2[per * j + t];
+      }
+    }
+    const got = hvContributions(pts, 3, [1.1, 1.1, rz]);
+    let positive = 0;
+    for (let i = 0; i < n; i++) if (want[i] > 0) positive++;
+    expect(positive).toBeGreaterThan(per / 2);
+    expectAllClose(got, want, 1e-12, 1e-22, 'layers');
   });
 });
 
