@@ -94,6 +94,13 @@ describe('hvContributions: worked examples', () => {
     expect(Array.from(hvContributions([4], 1, [5]))).toEqual([1]);
   });
 
+  it('-0 and 0 are the same coordinate', () => {
+    expect(Array.from(hvContributions([0, 1, -0, 1], 2, [2, 2]))).toEqual([0, 0]);
+    expect(Array.from(hvContributions([-0, 1, 1, 0, 1, 1], 3, [2, 2, 2]))).toEqual([0, 0]);
+    // (0, 1, 0) dominates (-0, 1, 1): 4 - 2 left to it, 0 to the dominated one.
+    expect(Array.from(hvContributions([-0, 1, 1, 0, 1, -0], 3, [2, 2, 2]))).toEqual([0, 2]);
+  });
+
   it('a single point contributes its whole box; nothing inside the reference gives zeros', () => {
     expect(Array.from(hvContributions([1, 2, 3], 3, [2, 4, 6]))).toEqual([6]);
     expect(Array.from(hvContributions([1, 2, 3, 0, 0, 9], 3, [2, 4, 6]))).toEqual([6, 0]);
