@@ -271,8 +271,9 @@ function dropSecond(lo: i32, hi: i32): void {
  * All area updates are sums of vertical strips whose sides are non-negative differences, so
  * ties (zero-width strips) need no special cases.
  *
- * Complexity: O(n log n) time (two radix sorts, then O(1) amortised tree operations of cost
- * O(log_64 n) per point), O(n) memory.
+ * Complexity: O(n log n) time (radix sorts by (x, y) and by z, then O(1) amortised tree
+ * operations of cost O(log_64 n) per point, plus the exact recomputations of `settle`, each
+ * after a 512-fold shrink of an area), O(n) memory.
  */
 export function hvc3d(pts: usize, n: i32, d: i32, rx: f64, ry: f64, rz: f64, out: usize): void {
   const cap: i32 = n > 0 ? n : 1;
