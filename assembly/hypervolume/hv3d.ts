@@ -1,6 +1,6 @@
 import { orderKey, sortPairs, sortRowsBy } from '../common/sort';
 import {
-  rankSetAdd, rankSetBytes, rankSetInit, rankSetPred, rankSetRemove, rankSetSucc,
+  rankSetAdd, rankSetBytes, rankSetInit, rankSetNext, rankSetPrev, rankSetRemove,
 } from './rankset';
 
 /**
@@ -78,13 +78,13 @@ function sweep(buf: usize, m: i32, rx: f64, ry: f64, rz: f64): f64 {
     const x = load<f64>(xs + (<usize>r << 3));
     const y = load<f64>(ys + (<usize>r << 3));
     // Height of the staircase just right of x: the y of the closest rank below r.
-    const pr = rankSetPred(set, r);
+    const pr = rankSetPrev(set, r);
     let h = pr >= 0 ? load<f64>(ys + (<usize>pr << 3)) : ry;
     if (h <= y) continue; // weakly dominated in (x, y)
     // Remove the staircase points that the new point dominates, adding the area
     // between the new point and the old staircase one rectangle at a time.
     let cur = x;
-    let s = rankSetSucc(set, r);
+    let s = rankSetNext(set, r);
     while (s >= 0) {
       const sy = load<f64>(ys + (<usize>s << 3));
       if (sy < y) break;
@@ -93,7 +93,7 @@ function sweep(buf: usize, m: i32, rx: f64, ry: f64, rz: f64): f64 {
       h = sy;
       cur = sx;
       rankSetRemove(set, s);
-      s = rankSetSucc(set, s);
+      s = rankSetNext(set, s);
     }
     const end = s >= 0 ? load<f64>(xs + (<usize>s << 3)) : rx;
     area += (end - cur) * (h - y);

@@ -1,7 +1,7 @@
 import { orderKey } from '../common/sort';
 import { sortPairsAny } from './pairsort';
 import {
-  rankSetAdd, rankSetBytes, rankSetInit, rankSetRemove, rankSetSucc, rankSetPred, rankSetWords,
+  rankSetAdd, rankSetBytes, rankSetInit, rankSetNext, rankSetPrev, rankSetRemove, rankSetWords,
 } from './rankset';
 
 // Workspace of the 4-D kernel: one heap block holding a header of array pointers followed by the
@@ -179,7 +179,7 @@ export function hv4dCore(
     let area = 0.0, rightX = rx;
     if (!dominated) {
       let cur = px, h = leftY;
-      let q = rankSetSucc(sx, ip);
+      let q = rankSetNext(sx, ip);
       while (q >= 0) {
         const qq = <usize>q << 3;
         if (load<f64>(zs + qq) < pz) {
@@ -197,7 +197,7 @@ export function hv4dCore(
             rankSetAdd(sl, q);
           }
         }
-        q = rankSetSucc(sx, q);
+        q = rankSetNext(sx, q);
       }
       area += (rightX - cur) * (h - py);
     }
@@ -207,7 +207,7 @@ export function hv4dCore(
       let vol = 0.0, lastZ = pz, nDom: usize = 0;
       let stopped = false;
       let zk = zp;
-      while ((zk = rankSetSucc(sz, zk)) >= 0) {
+      while ((zk = rankSetNext(sz, zk)) >= 0) {
         const q = <i32>load<u32>(zid + (<usize>zk << 2));
         const qq = <usize>q << 3;
         const qz = load<f64>(zs + qq);
@@ -227,7 +227,7 @@ export function hv4dCore(
           if (qy < leftY) {
             // The left wall drops to qy: cut the staircase from the left.
             let cur = px, h = leftY;
-            let s = rankSetSucc(sl, ip);
+            let s = rankSetNext(sl, ip);
             while (s >= 0) {
               const sy = load<f64>(ys + (<usize>s << 3));
               if (sy < qy) break;
@@ -236,7 +236,7 @@ export function hv4dCore(
               cur = sxv;
               h = sy;
               rankSetRemove(sl, s);
-              s = rankSetSucc(sl, s);
+              s = rankSetNext(sl, s);
             }
             const end = s >= 0 ? load<f64>(xs + (<usize>s << 3)) : rightX;
             area -= (end - cur) * (h - qy);
@@ -245,28 +245,28 @@ export function hv4dCore(
         } else if (qy <= py) {
           if (qx < rightX) {
             // The right wall moves left to qx: cut the staircase from the right.
-            const pr = rankSetPred(sl, q);
+            const pr = rankSetPrev(sl, q);
             let h = pr > ip ? load<f64>(ys + (<usize>pr << 3)) : leftY;
             let cur = qx;
-            let s = rankSetSucc(sl, q);
+            let s = rankSetNext(sl, q);
             while (s >= 0) {
               const sxv = load<f64>(xs + (<usize>s << 3));
               area -= (sxv - cur) * (h - py);
               cur = sxv;
               h = load<f64>(ys + (<usize>s << 3));
               rankSetRemove(sl, s);
-              s = rankSetSucc(sl, s);
+              s = rankSetNext(sl, s);
             }
             area -= (rightX - cur) * (h - py);
             rightX = qx;
           }
         } else if (qx < rightX && qy < leftY) {
           // Interior point: insert it into the clipped staircase.
-          const pr = rankSetPred(sl, q);
+          const pr = rankSetPrev(sl, q);
           let h = pr > ip ? load<f64>(ys + (<usize>pr << 3)) : leftY;
           if (h > qy) {
             let cur = qx;
-            let s = rankSetSucc(sl, q);
+            let s = rankSetNext(sl, q);
             while (s >= 0) {
               const sy = load<f64>(ys + (<usize>s << 3));
               if (sy < qy) break;
@@ -275,7 +275,7 @@ export function hv4dCore(
               cur = sxv;
               h = sy;
               rankSetRemove(sl, s);
-              s = rankSetSucc(sl, s);
+              s = rankSetNext(sl, s);
             }
             const end = s >= 0 ? load<f64>(xs + (<usize>s << 3)) : rightX;
             area -= (end - cur) * (h - qy);
@@ -299,10 +299,10 @@ export function hv4dCore(
       }
     }
     // Empty the local staircase (its members all have rank > ip).
-    let s = rankSetSucc(sl, ip);
+    let s = rankSetNext(sl, ip);
     while (s >= 0) {
       rankSetRemove(sl, s);
-      s = rankSetSucc(sl, s);
+      s = rankSetNext(sl, s);
     }
 
     if (px <= cx && py <= cy && pz <= cz) {

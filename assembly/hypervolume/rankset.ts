@@ -129,3 +129,21 @@ export function rankSetSucc(t: usize, r: i32): i32 {
 export function rankSetWords(t: usize): usize {
   return levelBase(t, 0);
 }
+
+/** rankSetSucc with the common case (the answer lies in the same level-0 word) inlined. */
+// @ts-ignore: decorator
+@inline
+export function rankSetNext(t: usize, r: i32): i32 {
+  const i = <usize>(r + 1);
+  const w = load<u64>(levelBase(t, 0) + ((i >> 6) << 3)) & (<u64>-1 << <u64>(i & 63));
+  return w != 0 ? <i32>((i & ~<usize>63) | <usize>ctz(w)) : rankSetSucc(t, r);
+}
+
+/** rankSetPred with the common case (the answer lies in the same level-0 word) inlined. */
+// @ts-ignore: decorator
+@inline
+export function rankSetPrev(t: usize, r: i32): i32 {
+  const i = <usize>r;
+  const w = load<u64>(levelBase(t, 0) + ((i >> 6) << 3)) & ((<u64>1 << <u64>(i & 63)) - 1);
+  return w != 0 ? <i32>((i & ~<usize>63) | <usize>(63 - clz(w))) : rankSetPred(t, r);
+}
