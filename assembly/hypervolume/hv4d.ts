@@ -29,7 +29,7 @@ const HEADER: usize = 64;
 export function hv4dWorkspace(cap: i32): usize {
   const c = <usize>max(cap, 1);
   const setBytes = (rankSetBytes(<i32>c) + 7) & ~7;
-  const bytes = HEADER + c * (8 * 4 + 4 * 3 + 8 + 4 + 8 + 4 + 4) + setBytes * 3;
+  const bytes = HEADER + c * (6 * 8 + 6 * 4) + setBytes * 3; // six f64 and six u32 arrays, three sets
   const ws = heap.alloc(bytes);
   store<u32>(ws + H_CAP, <u32>c);
   let p = ws + HEADER;
