@@ -6,11 +6,19 @@ import asc from 'assemblyscript/asc';
 import { fromRows } from '../../src/pareto/fromRows.ts';
 import { hypervolume } from '../../src/pareto/hypervolume.ts';
 import { hvContributions } from '../../src/pareto/hvContributions.ts';
+import { isNonDominated, nonDominatedPoints } from '../../src/pareto/nonDominated.ts';
 import { hvContributionsRef, hypervolumeRef } from '../../src/pareto/reference/hvContributions.ts';
 import { Rng } from '../../src/random/rng.ts';
 import { wasm } from '../../src/wasm/module.ts';
 import { latticePoints, spherePoints, uniformPoints } from '../helpers/fronts.ts';
 import { expectAllClose } from '../helpers/tolerance.ts';
+
+
+/** The literal definition HV(S) - HV(S \\ {i}) over all points (what the twin computes). */
+const hvcLiteral = (
+  points: Parameters<typeof hvContributions>[0], nObj: number, reference: ArrayLike<number>,
+  options?: Parameters<typeof hvContributions>[3], out?: Float64Array,
+): Float64Array => hvContributions(points, nObj, reference, { ...options, ignoreDominated: false }, out);
 
 /** Volume of the box spanned by the points' minima and the reference (a scale for tolerances). */
 function boxScale(pts: ArrayLike<number>, d: number, ref: ArrayLike<number>): number {
@@ -25,7 +33,7 @@ function boxScale(pts: ArrayLike<number>, d: number, ref: ArrayLike<number>): nu
 
 /** Kernel vs twin: relative 1e-12 per value, absolute 1e-12 of the bounding box volume. */
 function expectMatchesTwin(pts: Float64Array, d: number, ref: number[], what: string): Float64Array {
-  const got = hvContributions(pts, d, ref);
+  const got = hvcLiteral(pts, d, ref);
   const want = hvContributionsRef(pts, d, ref);
   expectAllClose(got, want, 1e-12, 1e-12 * boxScale(pts, d, ref), what);
   return got;
@@ -77,34 +85,34 @@ function permuteRows(pts: Float64Array, d: number, order: number[]): Float64Arra
 
 describe('hvContributions: worked examples', () => {
   it('2-D: two points, a dominated point, duplicates, points beyond the reference', () => {
-    expect(Array.from(hvContributions(fromRows([[1, 2], [2, 1]]), 2, [3, 3]))).toEqual([1, 1]);
+    expect(Array.from(hvcLiteral(fromRows([[1, 2], [2, 1]]), 2, [3, 3]))).toEqual([1, 1]);
     // (1,2) is duplicated: both copies 0; (3,3) is dominated by both others: 0.
-    expect(Array.from(hvContributions(fromRows([[1, 2], [2, 1], [1, 2], [3, 3]]), 2, [4, 4]))).toEqual([0, 2, 0, 0]);
+    expect(Array.from(hvcLiteral(fromRows([[1, 2], [2, 1], [1, 2], [3, 3]]), 2, [4, 4]))).toEqual([0, 2, 0, 0]);
     // A point dominated by a single point cuts that point's contribution: HV 4, 1 without (1,1).
-    expect(Array.from(hvContributions(fromRows([[1, 1], [2, 2]]), 2, [3, 3]))).toEqual([3, 0]);
+    expect(Array.from(hvcLiteral(fromRows([[1, 1], [2, 2]]), 2, [3, 3]))).toEqual([3, 0]);
     // On or beyond the reference in some objective: contributes 0 and cuts nothing.
-    expect(Array.from(hvContributions(fromRows([[1, 1], [3, 0], [0, 5], [2, 3]]), 2, [3, 3]))).toEqual([4, 0, 0, 0]);
+    expect(Array.from(hvcLiteral(fromRows([[1, 1], [3, 0], [0, 5], [2, 3]]), 2, [3, 3]))).toEqual([4, 0, 0, 0]);
   });
 
   it('3-D and 1-D', () => {
-    const c = hvContributions(fromRows([[0.5, 0.5, 0.5], [0.2, 0.8, 0.4]]), 3, [1, 1, 1]);
+    const c = hvcLiteral(fromRows([[0.5, 0.5, 0.5], [0.2, 0.8, 0.4]]), 3, [1, 1, 1]);
     expectAllClose(c, [0.075, 0.046], 1e-14);
-    expect(Array.from(hvContributions([3, 1, 2, 7], 1, [5]))).toEqual([0, 1, 0, 0]);
-    expect(Array.from(hvContributions([1, 3, 1], 1, [5]))).toEqual([0, 0, 0]);
-    expect(Array.from(hvContributions([4], 1, [5]))).toEqual([1]);
+    expect(Array.from(hvcLiteral([3, 1, 2, 7], 1, [5]))).toEqual([0, 1, 0, 0]);
+    expect(Array.from(hvcLiteral([1, 3, 1], 1, [5]))).toEqual([0, 0, 0]);
+    expect(Array.from(hvcLiteral([4], 1, [5]))).toEqual([1]);
   });
 
   it('-0 and 0 are the same coordinate', () => {
-    expect(Array.from(hvContributions([0, 1, -0, 1], 2, [2, 2]))).toEqual([0, 0]);
-    expect(Array.from(hvContributions([-0, 1, 1, 0, 1, 1], 3, [2, 2, 2]))).toEqual([0, 0]);
+    expect(Array.from(hvcLiteral([0, 1, -0, 1], 2, [2, 2]))).toEqual([0, 0]);
+    expect(Array.from(hvcLiteral([-0, 1, 1, 0, 1, 1], 3, [2, 2, 2]))).toEqual([0, 0]);
     // (0, 1, 0) dominates (-0, 1, 1): 4 - 2 left to it, 0 to the dominated one.
-    expect(Array.from(hvContributions([-0, 1, 1, 0, 1, -0], 3, [2, 2, 2]))).toEqual([0, 2]);
+    expect(Array.from(hvcLiteral([-0, 1, 1, 0, 1, -0], 3, [2, 2, 2]))).toEqual([0, 2]);
   });
 
   it('a single point contributes its whole box; nothing inside the reference gives zeros', () => {
-    expect(Array.from(hvContributions([1, 2, 3], 3, [2, 4, 6]))).toEqual([6]);
-    expect(Array.from(hvContributions([1, 2, 3, 0, 0, 9], 3, [2, 4, 6]))).toEqual([6, 0]);
-    expect(Array.from(hvContributions([5, 5, 1, 9], 2, [5, 5]))).toEqual([0, 0]);
+    expect(Array.from(hvcLiteral([1, 2, 3], 3, [2, 4, 6]))).toEqual([6]);
+    expect(Array.from(hvcLiteral([1, 2, 3, 0, 0, 9], 3, [2, 4, 6]))).toEqual([6, 0]);
+    expect(Array.from(hvcLiteral([5, 5, 1, 9], 2, [5, 5]))).toEqual([0, 0]);
   });
 });
 
@@ -310,7 +318,7 @@ describe('hvContributions: the general-d path (test build of hvcGeneral)', () =>
       const pts = spherePoints(rng, n, 3);
       for (let i = 0; i < n; i += 3) pts[3 * i + rng.int(3)] += 0.05 * rng.random();
       const ref = [1, 1, 1];
-      expectAllClose(general(pts, 3, ref)!, hvContributions(pts, 3, ref), 1e-9, 1e-15, `n=${n}`);
+      expectAllClose(general(pts, 3, ref)!, hvcLiteral(pts, 3, ref), 1e-9, 1e-15, `n=${n}`);
     }
   });
 });
@@ -323,7 +331,7 @@ describe('hvContributions: identities', () => {
       const pts = t % 3 === 0 ? latticePoints(rng, n, 2, 0, 9) : t % 3 === 1 ? uniformPoints(rng, n, 2) : spherePoints(rng, n, 2);
       const ref = [1.05, 1.05];
       if (t % 3 === 0) ref.fill(9);
-      const sum = hvContributions(pts, 2, ref).reduce((a, b) => a + b, 0);
+      const sum = hvcLiteral(pts, 2, ref).reduce((a, b) => a + b, 0);
       const expected = hypervolume(pts, 2, ref) - hypervolume(pairwiseMaxima(pts, 2), 2, ref);
       expectAllClose([sum], [expected], 1e-12, 1e-13, `t=${t}`);
       if (n >= 2) expect(sum).toBeLessThanOrEqual(hypervolume(pts, 2, ref) * (1 + 1e-15));
@@ -336,7 +344,7 @@ describe('hvContributions: identities', () => {
       const n = 2 + rng.int(7);
       const pts = t % 2 === 0 ? latticePoints(rng, n, 3, 0, 4) : uniformPoints(rng, n, 3);
       const ref = t % 2 === 0 ? [4, 4, 4] : [1, 1, 1];
-      const sum = hvContributions(pts, 3, ref).reduce((a, b) => a + b, 0);
+      const sum = hvcLiteral(pts, 3, ref).reduce((a, b) => a + b, 0);
       const expected = hypervolumeRef(pts, 3, ref) - hypervolumeRef(pairwiseMaxima(pts, 3), 3, ref);
       expectAllClose([sum], [expected], 1e-12, 1e-13, `t=${t}`);
     }
@@ -348,7 +356,7 @@ describe('hvContributions: identities', () => {
       for (let t = 0; t < 20; t++) {
         const n = 20 + rng.int(200);
         const pts = latticePoints(rng, n, d, 0, 6);
-        const c = hvContributions(pts, d, new Array(d).fill(7));
+        const c = hvcLiteral(pts, d, new Array(d).fill(7));
         let zeros = 0;
         for (let i = 0; i < n; i++) {
           if (weaklyDominated(pts, d, i)) {
@@ -370,10 +378,10 @@ describe('hvContributions: identities', () => {
         const n = 100 + rng.int(400);
         const pts = t % 2 ? latticePoints(rng, n, d, 0, 12) : spherePoints(rng, n, d);
         const ref = new Array(d).fill(t % 2 ? 12 : 1.1);
-        const base = hvContributions(pts, d, ref);
+        const base = hvcLiteral(pts, d, ref);
         const order = Array.from({ length: n }, (_, i) => i);
         rng.shuffle(order);
-        const shuffled = hvContributions(permuteRows(pts, d, order), d, ref);
+        const shuffled = hvcLiteral(permuteRows(pts, d, order), d, ref);
         // Tie order inside the sorts may change the floating-point path slightly in 3-D.
         expectAllClose(shuffled, order.map((src) => base[src]), 1e-12, 1e-18, `d=${d} t=${t}`);
       }
@@ -386,16 +394,16 @@ describe('hvContributions: identities', () => {
       const n = 300;
       const pts = latticePoints(rng, n, d, 0, 20);
       const ref = new Array(d).fill(20);
-      const base = hvContributions(pts, d, ref);
+      const base = hvcLiteral(pts, d, ref);
       const scale = [2, 0.25, 8].slice(0, d);
       const moved = pts.map((v, i) => v * scale[i % d] - 5);
       const movedRef = ref.map((v, k) => v * scale[k] - 5);
       const factor = scale.reduce((a, b) => a * b, 1);
-      expect(Array.from(hvContributions(moved, d, movedRef))).toEqual(Array.from(base, (v) => v * factor));
+      expect(Array.from(hvcLiteral(moved, d, movedRef))).toEqual(Array.from(base, (v) => v * factor));
       const extra = new Float64Array(pts.length + d);
       extra.set(pts);
       for (let k = 0; k < d; k++) extra[n * d + k] = 1 + rng.int(18);
-      const after = hvContributions(extra, d, ref);
+      const after = hvcLiteral(extra, d, ref);
       for (let i = 0; i < n; i++) expect(after[i]).toBeLessThanOrEqual(base[i]);
     }
   });
@@ -408,14 +416,14 @@ describe('hvContributions: options, buffers, inputs', () => {
       const n = 80;
       const pts = latticePoints(rng, n, d, 0, 8);
       const ref = new Array(d).fill(8);
-      const base = hvContributions(pts, d, ref);
+      const base = hvcLiteral(pts, d, ref);
       const neg = pts.map((v) => -v);
-      expect(Array.from(hvContributions(neg, d, ref.map((v) => -v), { maximise: true }))).toEqual(Array.from(base));
+      expect(Array.from(hvcLiteral(neg, d, ref.map((v) => -v), { maximise: true }))).toEqual(Array.from(base));
       const mask = Array.from({ length: d }, (_, k) => k % 2 === 0);
       const part = pts.map((v, i) => (mask[i % d] ? -v : v));
       const partRef = ref.map((v, k) => (mask[k] ? -v : v));
-      expect(Array.from(hvContributions(part, d, partRef, { maximise: mask }))).toEqual(Array.from(base));
-      expect(Array.from(hvContributions(pts, d, ref, { maximise: false }))).toEqual(Array.from(base));
+      expect(Array.from(hvcLiteral(part, d, partRef, { maximise: mask }))).toEqual(Array.from(base));
+      expect(Array.from(hvcLiteral(pts, d, ref, { maximise: false }))).toEqual(Array.from(base));
     }
   });
 
@@ -425,12 +433,12 @@ describe('hvContributions: options, buffers, inputs', () => {
     for (let t = 0; t < 5; t++) {
       const n = 10 + rng.int(30);
       const pts = uniformPoints(rng, n, 3);
-      const res = hvContributions(pts, 3, [1, 1, 1], undefined, out);
+      const res = hvcLiteral(pts, 3, [1, 1, 1], undefined, out);
       expect(res).toBe(out);
-      expect(Array.from(out.subarray(0, n))).toEqual(Array.from(hvContributions(pts, 3, [1, 1, 1])));
+      expect(Array.from(out.subarray(0, n))).toEqual(Array.from(hvcLiteral(pts, 3, [1, 1, 1])));
     }
     const exact = new Float64Array(2);
-    expect(hvContributions(fromRows([[1, 2], [2, 1]]), 2, [3, 3], {}, exact)).toBe(exact);
+    expect(hvcLiteral(fromRows([[1, 2], [2, 1]]), 2, [3, 3], {}, exact)).toBe(exact);
     expect(Array.from(exact)).toEqual([1, 1]);
     // Longer buffers keep their tail.
     expect(out[45]).toBe(123);
@@ -441,20 +449,20 @@ describe('hvContributions: options, buffers, inputs', () => {
     const pts = latticePoints(rng, 100, 3, 0, 5);
     const copy = pts.slice();
     const ref = new Float64Array([5, 5, 5]);
-    const res = hvContributions(pts, 3, ref, { maximise: [false, true, false] }, undefined);
+    const res = hvcLiteral(pts, 3, ref, { maximise: [false, true, false] }, undefined);
     expect(res.length).toBe(100);
     expect(Array.from(pts)).toEqual(Array.from(copy));
     expect(Array.from(ref)).toEqual([5, 5, 5]);
     const flat = Array.from(copy);
-    expect(Array.from(hvContributions(flat, 3, [5, 5, 5]))).toEqual(Array.from(hvContributions(copy, 3, [5, 5, 5])));
+    expect(Array.from(hvcLiteral(flat, 3, [5, 5, 5]))).toEqual(Array.from(hvcLiteral(copy, 3, [5, 5, 5])));
     expect(flat).toEqual(Array.from(copy));
   });
 
   it('releases its scratch memory (repeated calls do not grow the WASM memory)', () => {
     const pts = spherePoints(new Rng(8004), 20000, 3);
-    hvContributions(pts, 3, [1, 1, 1]);
+    hvcLiteral(pts, 3, [1, 1, 1]);
     const bytes = wasm.memory.buffer.byteLength;
-    for (let t = 0; t < 30; t++) hvContributions(pts, 3, [1, 1, 1]);
+    for (let t = 0; t < 30; t++) hvcLiteral(pts, 3, [1, 1, 1]);
     expect(wasm.memory.buffer.byteLength).toBe(bytes);
   });
 });
@@ -485,7 +493,7 @@ describe('hvContributions: large inputs', () => {
       want[row] = x === xNext || y === yPrev ? 0 : (xNext - x) * (yPrev - y);
     }
     const before = wasm.memory.buffer.byteLength;
-    const got = hvContributions(pts, 2, ref);
+    const got = hvcLiteral(pts, 2, ref);
     expect(wasm.memory.buffer.byteLength).toBeGreaterThanOrEqual(Math.max(before, 16 * n));
     expectAllClose(got, want, 1e-12, 1e-20, '1e6');
   });
@@ -501,8 +509,8 @@ describe('hvContributions: large inputs', () => {
       pts[3 * i + 1] = flat[2 * i + 1];
       pts[3 * i + 2] = 0.25;
     }
-    const c2 = hvContributions(flat, 2, [1, 1]);
-    const c3 = hvContributions(pts, 3, [1, 1, 1.25]);
+    const c2 = hvcLiteral(flat, 2, [1, 1]);
+    const c3 = hvcLiteral(pts, 3, [1, 1, 1.25]);
     expectAllClose(c3, Array.from(c2), 1e-12, 1e-20, 'flat layer');
   });
 });
@@ -539,13 +547,13 @@ describe('hvContributions: 3-D layers against 2-D contributions', () => {
     for (let i = 0; i < K; i++) {
       const prefix = new Float64Array(2 * per * (i + 1));
       for (let j = 0; j <= i; j++) prefix.set(layers[j], 2 * per * j);
-      const c2 = hvContributions(prefix, 2, [1.1, 1.1]);
+      const c2 = hvcLiteral(prefix, 2, [1.1, 1.1]);
       const dz = (i + 1 < K ? zs[i + 1] : rz) - zs[i];
       for (let j = 0; j <= i; j++) {
         for (let t = 0; t < per; t++) want[t * K + j] += dz * c2[per * j + t];
       }
     }
-    const got = hvContributions(pts, 3, [1.1, 1.1, rz]);
+    const got = hvcLiteral(pts, 3, [1.1, 1.1, rz]);
     let positive = 0;
     for (let i = 0; i < n; i++) if (want[i] > 0) positive++;
     expect(positive).toBeGreaterThan(per / 2);
@@ -556,22 +564,22 @@ describe('hvContributions: 3-D layers against 2-D contributions', () => {
 describe('hvContributions: validation', () => {
   const ok = fromRows([[1, 2], [2, 1]]);
   const cases: [string, () => unknown, RegExp][] = [
-    ['nObj 0', () => hvContributions(ok, 0, []), /hvContributions: nObj must be a positive integer/],
-    ['nObj 1.5', () => hvContributions(ok, 1.5, [3]), /hvContributions: nObj must be a positive integer/],
-    ['rows', () => hvContributions([[1, 2], [2, 1]] as unknown as number[], 2, [3, 3]), /hvContributions: points\[0\]\[0\] must be a finite number/],
-    ['not an array', () => hvContributions('12' as unknown as number[], 2, [3, 3]), /hvContributions: points must be a row-major Float64Array/],
-    ['empty', () => hvContributions(new Float64Array(0), 2, [3, 3]), /hvContributions: points is empty/],
-    ['ragged', () => hvContributions(new Float64Array(3), 2, [3, 3]), /hvContributions: points has 3 values, not a multiple of nObj = 2/],
-    ['NaN', () => hvContributions([1, NaN], 2, [3, 3]), /hvContributions: points\[0\]\[1\] must be a finite number, got NaN/],
-    ['Infinity', () => hvContributions([1, 2, Infinity, 1], 2, [3, 3]), /hvContributions: points\[1\]\[0\] must be a finite number/],
-    ['reference length', () => hvContributions(ok, 2, [3]), /hvContributions: reference has length 1, expected nObj = 2/],
-    ['reference value', () => hvContributions(ok, 2, [3, NaN]), /hvContributions: reference\[1\] must be a finite number/],
-    ['reference type', () => hvContributions(ok, 2, 3 as unknown as number[]), /hvContributions: reference must be an array of 2 numbers/],
+    ['nObj 0', () => hvcLiteral(ok, 0, []), /hvContributions: nObj must be a positive integer/],
+    ['nObj 1.5', () => hvcLiteral(ok, 1.5, [3]), /hvContributions: nObj must be a positive integer/],
+    ['rows', () => hvcLiteral([[1, 2], [2, 1]] as unknown as number[], 2, [3, 3]), /hvContributions: points\[0\]\[0\] must be a finite number/],
+    ['not an array', () => hvcLiteral('12' as unknown as number[], 2, [3, 3]), /hvContributions: points must be a row-major Float64Array/],
+    ['empty', () => hvcLiteral(new Float64Array(0), 2, [3, 3]), /hvContributions: points is empty/],
+    ['ragged', () => hvcLiteral(new Float64Array(3), 2, [3, 3]), /hvContributions: points has 3 values, not a multiple of nObj = 2/],
+    ['NaN', () => hvcLiteral([1, NaN], 2, [3, 3]), /hvContributions: points\[0\]\[1\] must be a finite number, got NaN/],
+    ['Infinity', () => hvcLiteral([1, 2, Infinity, 1], 2, [3, 3]), /hvContributions: points\[1\]\[0\] must be a finite number/],
+    ['reference length', () => hvcLiteral(ok, 2, [3]), /hvContributions: reference has length 1, expected nObj = 2/],
+    ['reference value', () => hvcLiteral(ok, 2, [3, NaN]), /hvContributions: reference\[1\] must be a finite number/],
+    ['reference type', () => hvcLiteral(ok, 2, 3 as unknown as number[]), /hvContributions: reference must be an array of 2 numbers/],
     ['options', () => hvContributions(ok, 2, [3, 3], 'max' as never), /hvContributions: options must be an object/],
-    ['maximise', () => hvContributions(ok, 2, [3, 3], { maximise: [true] }), /hvContributions: options.maximise must be a boolean or 2 booleans/],
-    ['out type', () => hvContributions(ok, 2, [3, 3], undefined, [0, 0] as unknown as Float64Array), /hvContributions: out must be a Float64Array/],
-    ['out kind', () => hvContributions(ok, 2, [3, 3], undefined, new Float32Array(2) as unknown as Float64Array), /hvContributions: out must be a Float64Array/],
-    ['out length', () => hvContributions(ok, 2, [3, 3], undefined, new Float64Array(1)), /hvContributions: out has length 1, needs at least 2/],
+    ['maximise', () => hvcLiteral(ok, 2, [3, 3], { maximise: [true] }), /hvContributions: options.maximise must be a boolean or 2 booleans/],
+    ['out type', () => hvcLiteral(ok, 2, [3, 3], undefined, [0, 0] as unknown as Float64Array), /hvContributions: out must be a Float64Array/],
+    ['out kind', () => hvcLiteral(ok, 2, [3, 3], undefined, new Float32Array(2) as unknown as Float64Array), /hvContributions: out must be a Float64Array/],
+    ['out length', () => hvcLiteral(ok, 2, [3, 3], undefined, new Float64Array(1)), /hvContributions: out has length 1, needs at least 2/],
   ];
   it.each(cases)('%s', (_name, call, message) => {
     expect(call).toThrow(message);
@@ -579,7 +587,29 @@ describe('hvContributions: validation', () => {
 
   it('a failed call leaves the out buffer untouched', () => {
     const out = new Float64Array(2).fill(5);
-    expect(() => hvContributions(ok, 2, [3, NaN], undefined, out)).toThrow();
+    expect(() => hvcLiteral(ok, 2, [3, NaN], undefined, out)).toThrow();
     expect(Array.from(out)).toEqual([5, 5]);
+  });
+});
+
+describe('hvContributions with ignoreDominated (the default, as moocore)', () => {
+  it('gives dominated points 0 without changing the others; duplicates still zero each other', () => {
+    expect(Array.from(hvContributions(fromRows([[1, 1], [1.5, 1.5], [2, 0]]), 2, [3, 3]))).toEqual([2, 0, 1]);
+    expect(Array.from(hvContributions(fromRows([[1, 1], [1, 1], [2, 0], [0.5, 2.5]]), 2, [3, 3]))).toEqual([0, 0, 1, 0.25]);
+  });
+
+  it('equals the literal contributions of the non-dominated subset, on random sets with ties', () => {
+    const rng = new Rng(77);
+    for (let t = 0; t < 60; t++) {
+      const d = 2 + (t % 3), n = 1 + rng.int(40);
+      const pts = latticePoints(rng, n, d, 0, 5);
+      const ref = new Array(d).fill(6);
+      const keep = isNonDominated(pts, d, { keepDuplicates: true });
+      const sub = nonDominatedPoints(pts, d, { keepDuplicates: true });
+      const lit = hvcLiteral(sub, d, ref);
+      const got = hvContributions(pts, d, ref);
+      let j = 0;
+      for (let i = 0; i < n; i++) expect(got[i]).toBe(keep[i] ? lit[j++] : 0);
+    }
   });
 });

@@ -1,0 +1,118 @@
+// Pareto kernel benchmark: hypervolume (d = 2..6), contributions (2-D, 3-D) and non-dominated
+// sorting (3-D), each checked before timing and compared side by side with moocore (and
+// DEAP's hypervolume) when those are installed:
+//   MOOCORE_BIN=/path/to/moocore/bin      directory with moocore's `hv` (timed by its -v)
+//   MOOCORE_DRIVER=/path/to/driver        a program `driver ndsort -v FILE` printing ranks and
+//                                         '# Time: <s> seconds' (moocore has no ndsort-rank CLI timer)
+//   DEAP_PYTHON=/usr/bin/python3          a Python with DEAP (Debian python3-deap) and NumPy
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { hvContributions, hypervolume, ndsort } from '../src/index.ts';
+import { hypervolumeReference } from '../src/pareto/reference/hypervolume.ts';
+import { hvContributionsRef } from '../src/pareto/reference/hvContributions.ts';
+import { ndsortReference } from '../src/pareto/reference/ndsort.ts';
+import { Rng } from '../src/random/rng.ts';
+import { spherePoints, uniformPoints } from '../test/helpers/fronts.ts';
+import { checkAgree, machine, median, printTable, runAnchor, time, writePoints, type Row } from './harness.ts';
+
+const MOO = process.env.MOOCORE_BIN;
+const DRIVER = process.env.MOOCORE_DRIVER;
+const DEAP = process.env.DEAP_PYTHON;
+const TARGET = 1.3;
+const QUICK = process.argv.includes('--quick');
+const scale = (n: number) => (QUICK ? Math.max(50, Math.floor(n / 20)) : n);
+
+function ones(d: number): number[] {
+  return new Array<number>(d).fill(1);
+}
+
+/** The twin on a prefix small enough for brute force. */
+function prefix(pts: Float64Array, d: number, n: number): Float64Array {
+  return pts.slice(0, Math.min(pts.length, n * d));
+}
+
+function deapHv(file: string, d: number): { value: number; median: number } | undefined {
+  if (!DEAP) return undefined;
+  const script = [
+    'import sys, time, numpy as np',
+    'from deap.tools._hypervolume import hv',
+    'x = np.loadtxt(sys.argv[1], ndmin=2); ref = np.ones(x.shape[1]); ts = []',
+    'for _ in range(3):',
+    '    t = time.perf_counter(); v = hv.hypervolume(x, ref); ts.append(time.perf_counter() - t)',
+    'print(repr(v)); print(sorted(ts)[1])',
+  ].join('\n');
+  const out = execFileSync(DEAP, ['-c', script, file], { encoding: 'utf8' }).trim().split('\n');
+  return { value: Number(out[0]), median: Number(out[1]) };
+}
+
+export function benchPareto(): Row[] {
+  const rows: Row[] = [];
+  const rng = new Rng(2021);
+
+  // Hypervolume on the positive unit sphere, reference all ones.
+  for (const [d, n] of [[2, 1_000_000], [3, 100_000], [4, 10_000], [5, 1_000], [6, 300]] as const) {
+    const pts = spherePoints(rng, scale(n), d);
+    const ref = ones(d);
+    const small = prefix(pts, d, d <= 3 ? 14 : 9);
+    checkAgree(`hv ${d}-D twin`, [hypervolume(small, d, ref)], [hypervolumeReference(small, d, ref)], 1e-12);
+    const t = time(() => hypervolume(pts, d, ref), 7);
+    const row: Row = { kernel: 'hypervolume', set: 'sphere', n: pts.length / d, d, first: t.first, median: t.median, target: TARGET };
+    if (MOO || DEAP) {
+      const file = writePoints(`hv-${d}d.txt`, pts, d);
+      if (MOO) {
+        const a = runAnchor(`${MOO}/hv`, ['-v', '-r', ref.join(' '), file]);
+        checkAgree(`hv ${d}-D vs moocore`, [t.result], a.values, 1e-12);
+        Object.assign(row, { anchor: a.median, anchorName: 'moocore hv' });
+      }
+      const deap = deapHv(file, d);
+      if (deap) {
+        checkAgree(`hv ${d}-D vs DEAP`, [t.result], [deap.value], 1e-10);
+        rows.push({ ...row, kernel: 'hypervolume', anchor: deap.median, anchorName: 'DEAP hv', target: undefined });
+      }
+    }
+    rows.push(row);
+  }
+
+  // Exclusive contributions.
+  for (const [d, n] of [[2, 100_000], [3, 10_000]] as const) {
+    const pts = spherePoints(rng, scale(n), d);
+    const ref = ones(d);
+    const small = prefix(pts, d, 12);
+    checkAgree(`hvc ${d}-D twin`, hvContributions(small, d, ref), hvContributionsRef(small, d, ref), 1e-9, 1e-15);
+    const t = time(() => hvContributions(pts, d, ref), 7);
+    const row: Row = { kernel: 'hvContributions', set: 'sphere', n: pts.length / d, d, first: t.first, median: t.median, target: TARGET };
+    if (MOO) {
+      const file = writePoints(`hvc-${d}d.txt`, pts, d);
+      const a = runAnchor(`${MOO}/hv`, ['-c', '-v', '-r', ref.join(' '), file]);
+      const total = hypervolume(pts, d, ref);
+      checkAgree(`hvc ${d}-D vs moocore`, t.result, a.values, 1e-9, 1e-12 * total);
+      Object.assign(row, { anchor: a.median, anchorName: 'moocore hv -c' });
+    }
+    rows.push(row);
+  }
+
+  // Non-dominated sorting of uniform random points.
+  {
+    const d = 3;
+    const pts = uniformPoints(rng, scale(100_000), d);
+    const small = prefix(pts, d, 300);
+    checkAgree('ndsort twin', ndsort(small, d), ndsortReference(small, d).ranks, 0);
+    const t = time(() => ndsort(pts, d), 7);
+    const row: Row = { kernel: 'ndsort', set: 'uniform', n: pts.length / d, d, first: t.first, median: t.median, target: TARGET };
+    if (DRIVER && existsSync(DRIVER)) {
+      const file = writePoints('ndsort-3d.txt', pts, d);
+      const a = runAnchor(DRIVER, ['ndsort', '-v', file]);
+      checkAgree('ndsort vs moocore', t.result, a.values, 0);
+      Object.assign(row, { anchor: a.median, anchorName: 'moocore ndsort (driver)' });
+    }
+    rows.push(row);
+  }
+  return rows;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  console.log(`# Pareto kernels on ${machine()}${QUICK ? ' (--quick: sizes / 20)' : ''}`);
+  if (!MOO) console.log('# (set MOOCORE_BIN, MOOCORE_DRIVER and DEAP_PYTHON to time the anchors side by side)');
+  printTable('Pareto kernels (seconds; all values checked before timing)', benchPareto());
+  void median;
+}

@@ -1,0 +1,76 @@
+// Where a WebGPU implementation comes from on each platform: Node through the `webgpu` package
+// (Dawn), Deno and browsers through navigator.gpu.
+import { runtime } from './index.ts';
+
+/** A way to get GPU adapters, in order of preference, with a name for messages. */
+export interface GpuSource {
+  name: string;
+  gpu: GPU;
+  /** request options for this source (e.g. compatibility mode for OpenGL ES) */
+  adapterOptions: GPURequestAdapterOptions;
+}
+
+interface DawnModule {
+  create(flags: string[]): GPU;
+  globals: Record<string, unknown>;
+}
+
+let dawn: DawnModule | undefined;
+
+async function loadDawn(): Promise<DawnModule> {
+  if (!dawn) {
+    const name = 'webgpu';
+    try {
+      dawn = (await import(/* @vite-ignore */ name)) as DawnModule;
+    } catch (err) {
+      throw new Error(
+        "paretonas: WebGPU for Node needs the 'webgpu' package (npm install webgpu)",
+        { cause: err },
+      );
+    }
+    // The WebGPU constants (GPUBufferUsage, GPUShaderStage, GPUMapMode) must exist as globals.
+    for (const [k, v] of Object.entries(dawn.globals)) {
+      if (!(k in globalThis)) (globalThis as Record<string, unknown>)[k] = v;
+    }
+  }
+  return dawn;
+}
+
+/**
+ * The sources to try, best first. Node: Dawn's default backend (a hardware Vulkan adapter
+ * where one exists), then Dawn on OpenGL ES (Mesa llvmpipe through EGL, headless, in
+ * compatibility mode). Deno and browsers: navigator.gpu.
+ */
+export async function gpuSources(): Promise<GpuSource[]> {
+  const rt = runtime();
+  if (rt === 'node') {
+    const d = await loadDawn();
+    return [
+      { name: 'Dawn (default backend)', gpu: d.create([]), adapterOptions: { powerPreference: 'high-performance' } },
+      {
+        name: 'Dawn (OpenGL ES)',
+        get gpu() {
+          // Headless EGL: Mesa must not look for a display.
+          if (globalThis.process?.env && !process.env.EGL_PLATFORM) process.env.EGL_PLATFORM = 'surfaceless';
+          return d.create(['backend=opengles']);
+        },
+        adapterOptions: { featureLevel: 'compatibility' } as GPURequestAdapterOptions,
+      },
+    ];
+  }
+  const nav = (globalThis as { navigator?: { gpu?: GPU } }).navigator;
+  if (!nav?.gpu) return [];
+  return [{ name: rt === 'deno' ? 'Deno navigator.gpu' : 'navigator.gpu', gpu: nav.gpu, adapterOptions: { powerPreference: 'high-performance' } }];
+}
+
+/** What to install when no adapter can be had, per platform. */
+export function gpuInstallHint(): string {
+  switch (runtime()) {
+    case 'node':
+      return "Node: install the 'webgpu' package; on Linux without a GPU driver, install Mesa's EGL/GLES (Debian: apt-get install libegl1 libegl-mesa0 libgles2) for the software adapter, or a Vulkan driver (libvulkan1 mesa-vulkan-drivers, or the GPU vendor's).";
+    case 'deno':
+      return 'Deno: run with --unstable-webgpu, and install a Vulkan driver (Debian: apt-get install libvulkan1 mesa-vulkan-drivers for the software one).';
+    default:
+      return 'Browser: use one with WebGPU enabled (Chrome/Edge 113+, or Chromium with --enable-unsafe-webgpu).';
+  }
+}

@@ -1,0 +1,42 @@
+// What a study optimises: a search space, objectives with directions, a reference point,
+// an optional fidelity range, and an evaluation.
+import type { Config } from '../space/types.ts';
+import type { SearchSpace } from '../space/space.ts';
+
+export type Direction = 'minimize' | 'maximize';
+
+export interface ObjectiveSpec {
+  name: string;
+  direction: Direction;
+}
+
+export interface EvaluateOptions {
+  /** fidelity in [minBudget, maxBudget] (epochs for the CNN problems); default maxBudget */
+  budget?: number;
+  /** seed for the evaluation's own randomness (noise, weight init, shuffling) */
+  seed?: number;
+  signal?: AbortSignal;
+}
+
+/** The result of one evaluation, in the problem's own directions. */
+export interface Evaluation {
+  /** one value per objective */
+  values: number[];
+  /** extra metrics (test accuracy, parameter count, ...) */
+  metrics?: Record<string, number | string>;
+  /** cost of the evaluation in arbitrary units (proportional to the budget for the synthetic problems) */
+  cost?: number;
+}
+
+export interface Problem {
+  readonly name: string;
+  readonly space: SearchSpace;
+  readonly objectives: readonly ObjectiveSpec[];
+  /** reference point in the problem's own directions */
+  readonly referencePoint: readonly number[];
+  readonly minBudget?: number;
+  readonly maxBudget?: number;
+  evaluate(config: Config, options?: EvaluateOptions): Evaluation | Promise<Evaluation>;
+  /** n points of the true Pareto front (in the problem's directions), where known */
+  paretoFront?(n: number): Float64Array;
+}

@@ -1,0 +1,10 @@
+// The methods every contract test runs over, with options small enough for quick tests.
+export const CONTRACT_METHODS: { label: string; name: string; options: Record<string, unknown> }[] = [
+  { label: 'random', name: 'random', options: {} },
+  { label: 'sobol', name: 'sobol', options: {} },
+  { label: 'nsga2', name: 'nsga2', options: { populationSize: 8 } },
+  { label: 'shemoa', name: 'shemoa', options: { populationSize: 6, maxEvaluations: 60 } },
+  { label: 'shemoa (paper)', name: 'shemoa', options: { populationSize: 6, maxEvaluations: 60, variant: 'paper' } },
+  { label: 'mobohb', name: 'mobohb', options: { nInit: 6, minPointsInModel: 8, maxBrackets: 60 } },
+  { label: 'mobohb (paper)', name: 'mobohb', options: { nInit: 6, minPointsInModel: 8, maxBrackets: 60, variant: 'paper' } },
+];
