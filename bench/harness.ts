@@ -1,6 +1,6 @@
 // The shared benchmark harness: correctness checks before timing, first call timed apart,
 // medians of warm runs, and side-by-side anchors (external programs) in the same run.
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -57,13 +57,15 @@ export function runAnchor(cmd: string, args: string[], runs = 5): { values: numb
   const times: number[] = [];
   let values: number[] = [];
   for (let i = 0; i < runs; i++) {
-    const out = execFileSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'pipe'] });
+    const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'pipe'] });
+    if (r.status !== 0 && !r.stdout) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr}`);
     let t = 0;
     const vals: number[] = [];
-    for (const line of out.split('\n')) {
+    // The time line may come on either stream (moocore: stdout; some drivers: stderr).
+    for (const line of `${r.stdout}\n${r.stderr}`.split('\n')) {
       const m = /^# Time: ([0-9.eE+-]+) seconds/.exec(line);
       if (m) t += Number(m[1]);
-      else if (line.trim() !== '' && !line.startsWith('#')) vals.push(Number(line.trim().split(/\s+/)[0]));
+      else if (line.trim() !== '' && !line.startsWith('#') && /^[-+0-9.]/.test(line.trim())) vals.push(Number(line.trim().split(/\s+/)[0]));
     }
     times.push(t);
     values = vals;

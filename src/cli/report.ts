@@ -4,7 +4,7 @@ import { parseJournal } from '../study/journal.ts';
 import type { Summary } from '../study/search.ts';
 import { flag, optionHelp, parseArgs, value, type OptionSpec } from './args.ts';
 import { CliError } from './errors.ts';
-import { svgDocument, type Series } from './svg.ts';
+import { PALETTE, svgDocument, type Series } from './svg.ts';
 
 const OPTIONS: OptionSpec[] = [
   { name: 'help', short: 'h', help: 'print this help and exit' },
@@ -76,10 +76,10 @@ export async function reportCommand(argv: string[]): Promise<number> {
   const frontSeries: Series[] = [];
   runs.forEach((r, i) => {
     if (names.length < 2) return;
-    frontSeries.push({ name: `${r.name}: evaluations`, kind: 'points', points: r.evaluations.map((v) => [v[0], v[1]]) });
+    const color = PALETTE[i % PALETTE.length];
+    frontSeries.push({ name: `${r.name}: evaluations`, kind: 'points', points: r.evaluations.map((v) => [v[0], v[1]]), color });
     const front = [...r.summary.front].map((p) => [p.objectives[0], p.objectives[1]] as [number, number]).sort((a, b) => a[0] - b[0]);
-    frontSeries.push({ name: `${r.name}: Pareto front`, kind: 'step', points: front });
-    void i;
+    frontSeries.push({ name: `${r.name}: Pareto front`, kind: 'step', points: front, color });
   });
   const extra = names.length > 2 ? ` (first 2 of ${names.length} objectives)` : '';
   const dirs = runs[0].summary.directions;

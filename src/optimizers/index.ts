@@ -9,6 +9,8 @@ export interface MethodEntry {
   factory: OptimizerFactory<Record<string, unknown>>;
   presets?: Record<string, Record<string, unknown>>;
   summary: string;
+  /** the option holding the method's own evaluation total, which a run's evaluation cap sets when not given */
+  totalOption?: string;
 }
 
 const METHODS: Record<string, MethodEntry> = {
@@ -21,6 +23,7 @@ const METHODS: Record<string, MethodEntry> = {
   shemoa: {
     factory: createShemoa as OptimizerFactory<Record<string, unknown>>,
     presets: SHEMOA_PRESETS as unknown as Record<string, Record<string, unknown>>,
+    totalOption: 'maxEvaluations',
     summary: 'SH-EMOA: steady-state evolution with hypervolume survival, budgets raised by successive halving',
   },
   mobohb: {

@@ -96,6 +96,9 @@ export async function runSearch(options: SearchOptions): Promise<{ study: Study;
       }
       problem = await makeProblem(options.problem, options.problemOptions ?? {});
       const mopts = methodOptions(options.method, options.preset, options.methodOptions ?? {});
+      // A method that plans its own schedule over a total (SH-EMOA) plans it over the run's cap.
+      const total = getMethod(options.method).totalOption;
+      if (total && options.maxEvaluations !== undefined && options.methodOptions?.[total] === undefined) mopts[total] = options.maxEvaluations;
       study = Study.create(
         {
           space: problem.space,
