@@ -46,12 +46,12 @@ export function nondomSweep3(urk: usize, m: i32, r0: i32, nd: usize): i32 {
 }
 
 /**
- * Any number of objectives: each point is compared with the non-dominated points found before
- * it, kept in a list (the lexicographic order guarantees that a kept point stays kept). O(m k d1)
- * for k non-dominated points, which is fast while the non-dominated set is small. When the list
- * outgrows LIST_MAX or the comparisons exceed a budget of about 16 m log2 m, the filter gives up and the non-dominated
- * points are read off the divide-and-conquer ranks capped at 1 (rank 0 or not),
- * O(m log^{d1} m) in the worst case.
+ * Any number of objectives (used for d >= 4): each point is compared with the non-dominated
+ * points found before it, kept in a list (the lexicographic order guarantees that a kept point
+ * stays kept). O(m k d1) for k non-dominated points, which is fast while the non-dominated set is
+ * small. When the list outgrows LIST_MAX or the comparisons exceed a budget of about
+ * 16 m log2 m, the filter gives up and the non-dominated points are read off the
+ * divide-and-conquer ranks capped at 1 (dc.ts), O(m log^{d1} m) in the worst case.
  * Writes nd[u] (u8) and returns the count.
  */
 export function nondomFilter(urk: usize, m: i32, d1: i32, r0: i32, nd: usize): i32 {

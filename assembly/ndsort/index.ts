@@ -40,8 +40,10 @@ function columnBound(urk: usize, m: i32, d1: i32): i32 {
  * the number of fronts (0 for n = 0).
  *
  * d = 1: radix sort, O(n). d = 2: lexicographic radix sort and a binary search over the fronts
- * per point (Jensen 2003), O(n log n). d >= 3: lexicographic sort, dense ranks, duplicates merged,
- * then the Jensen-Fortin-Buzdalov divide and conquer (dc.ts), O(n log^{d-1} n).
+ * per point (Jensen 2003), O(n log F) for F fronts (the sort is a radix sort). d >= 3:
+ * lexicographic sort, dense ranks, duplicates merged (lex.ts), then for d = 3 a sweep with one
+ * staircase per front and a binary search over the fronts (rank3d.ts), O(n log F log n), and for
+ * d >= 4 the Jensen-Fortin-Buzdalov divide and conquer (dc.ts), O(n log^{d-1} n).
  */
 export function ndsort(pts: usize, n: i32, d: i32, out: usize): i32 {
   if (n <= 0) return 0;

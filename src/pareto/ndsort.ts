@@ -13,9 +13,10 @@ import {
  *
  * Algorithm by dimension (minimisation after flipping maximised objectives): d = 1: radix sort,
  * O(n); d = 2: lexicographic sort and a binary search over the fronts (Jensen 2003),
- * O(n log n); d >= 3: the divide and conquer of Jensen (2003) with the tie handling of Fortin,
- * Grenier and Parizeau (2013) and the balanced splits of Buzdalov and Shalyto (2014),
- * O(n log^{d-1} n).
+ * O(n log n); d = 3: a lexicographic sweep keeping one 2-D staircase (a treap) per front, with a
+ * binary search over the fronts, O(n log F log n) for F fronts; d >= 4: the divide and conquer
+ * of Jensen (2003) with the tie handling of Fortin, Grenier and Parizeau (2013) and the balanced
+ * splits of Buzdalov and Shalyto (2014), O(n log^{d-1} n).
  *
  * @param points row-major Float64Array of n points x nObj objectives (may be empty)
  * @param nObj number of objectives d >= 1
