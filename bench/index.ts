@@ -1,7 +1,21 @@
-// `npm run bench`: every benchmark, one after the other.
+// `npm run bench`: every benchmark, one after the other (anchors side by side where installed).
+//   MOOCORE_BIN, MOOCORE_DRIVER, DEAP_PYTHON: see bench/pareto.ts
+import { benchAsk, benchQuality, BENCH_METHODS } from './methods.ts';
 import { benchPareto } from './pareto.ts';
 import { machine, printTable } from './harness.ts';
+import { BraninCurrin, Zdt1 } from '../src/problems/synthetic.ts';
 
 console.log(`# paretonas benchmarks on ${machine()}`);
 if (!process.env.MOOCORE_BIN) console.log('# anchors: set MOOCORE_BIN / MOOCORE_DRIVER / DEAP_PYTHON to compare side by side');
 printTable('Pareto kernels (all values checked before timing)', benchPareto());
+
+console.log('\n### Methods: median [quartiles] full-budget hypervolume over 5 seeds, 300 evaluations\n');
+for (const l of await benchQuality([
+  ['ZDT1 (30 vars)', () => new Zdt1(30)],
+  ['Branin-Currin', () => new BraninCurrin()],
+])) console.log(l);
+console.log('\n| method | ask() ms at 1,000 finished trials |\n|---|---|');
+for (const [label, method, options] of BENCH_METHODS) {
+  const o = label.startsWith('shemoa') ? { ...options, maxEvaluations: 2000 } : options;
+  console.log(`| ${label} | ${(await benchAsk(method, o)).toFixed(3)} |`);
+}
