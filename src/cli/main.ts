@@ -6,6 +6,7 @@ import { ndsortCommand } from './ndsort.ts';
 import { nondominatedCommand } from './nondominated.ts';
 import { reportCommand } from './report.ts';
 import { searchCommand } from './search.ts';
+import { trainCommand } from './train.ts';
 
 const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; summary: string }> = {
   hv: { run: hvCommand, summary: 'hypervolume of each set' },
@@ -17,6 +18,7 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; summa
   epsilon: { run: (a) => indicatorCommand('epsilon', a), summary: 'additive epsilon indicator against a reference set' },
   search: { run: searchCommand, summary: 'run a multi-objective search (journalled, resumable)' },
   report: { run: reportCommand, summary: 'summarise runs and plot their fronts and hypervolume' },
+  train: { run: trainCommand, summary: 'train and evaluate the CNN of one configuration on WebGPU' },
 };
 
 export const USAGE = `Usage: paretonas <command> [OPTIONS] [FILE...]
@@ -47,7 +49,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`paretonas ${cmd}: error: ${err.message}\n`);
       return err.exitCode;
     }
-    if (err instanceof RangeError || err instanceof TypeError) {
+    if (err instanceof RangeError || err instanceof TypeError || (err instanceof Error && err.name === 'DoesNotFitError')) {
       process.stderr.write(`paretonas ${cmd}: error: ${err.message}\n`);
       return 1;
     }

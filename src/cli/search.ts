@@ -17,6 +17,7 @@ const OPTIONS: OptionSpec[] = [
   { name: 'variant', value: true, help: "'fixed' (default: documented bugs repaired) or 'paper' (reproduce the reference code)" },
   { name: 'method-options', value: true, help: 'JSON object of method options, e.g. \'{"populationSize": 20}\'' },
   { name: 'problem-options', value: true, help: 'JSON object of problem options, e.g. \'{"nVars": 5}\'' },
+  { name: 'data-dir', value: true, help: 'data directory of the flowers/fashion problems (problem option dataDir)' },
   { name: 'concurrency', value: true, help: 'trials evaluated at once (default 1)' },
   { name: 'resume', help: 'continue the study journalled in --out' },
   { name: 'quiet', short: 'q', help: 'no progress output' },
@@ -112,7 +113,7 @@ export async function searchCommand(argv: string[]): Promise<number> {
   try {
     const { summary } = await runSearch({
       problem: problem ?? '',
-      problemOptions: jsonOption('problem-options', value(args, 'problem-options')),
+      problemOptions: { ...jsonOption('problem-options', value(args, 'problem-options')), ...(value(args, 'data-dir') ? { dataDir: value(args, 'data-dir') } : {}) },
       method: method ?? '',
       preset: value(args, 'preset'),
       methodOptions: methodOpts,

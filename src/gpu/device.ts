@@ -10,6 +10,11 @@ export interface Gpu {
   software: boolean;
   /** true when the device was passed in by the caller (then it is not destroyed by dispose) */
   external: boolean;
+  /**
+   * The WebGPU instance the adapter came from. Held here on purpose: in Node, a collected
+   * instance frees state that the device still uses (Dawn then aborts the process).
+   */
+  instance?: GPU;
   dispose(): void;
 }
 
@@ -53,11 +58,12 @@ export async function acquireGpu(options: AcquireOptions = {}): Promise<Gpu> {
     return { device: options.device, adapter: options.device.label || 'device given by the caller', software: false, external: true, dispose() {} };
   }
   const tried: string[] = [];
-  let fallback: { adapter: GPUAdapter; label: string } | undefined;
+  let fallback: { adapter: GPUAdapter; label: string; instance: GPU } | undefined;
   for (const source of await gpuSources()) {
     let adapter: GPUAdapter | null = null;
+    const instance = source.gpu; // read once: the getter of a Node source creates an instance
     try {
-      adapter = await source.gpu.requestAdapter(source.adapterOptions);
+      adapter = await instance.requestAdapter(source.adapterOptions);
     } catch (err) {
       tried.push(`${source.name}: ${(err as Error).message}`);
       continue;
@@ -68,17 +74,18 @@ export async function acquireGpu(options: AcquireOptions = {}): Promise<Gpu> {
     }
     const label = describe(adapter.info, source.name);
     if (isSoftware(adapter, label)) {
-      fallback ??= { adapter, label };
+      if (source.softwareOk) fallback ??= { adapter, label, instance };
+      else tried.push(`${source.name}: software adapter ${label} skipped`);
       continue;
     }
     if (options.software) continue;
-    return open(adapter, label, false);
+    return open(adapter, label, false, instance);
   }
-  if (fallback) return open(fallback.adapter, fallback.label, true);
+  if (fallback) return open(fallback.adapter, fallback.label, true, fallback.instance);
   throw new Error(`paretonas: no WebGPU adapter could be had (${tried.join('; ') || 'no WebGPU implementation'}). ${gpuInstallHint()}`);
 }
 
-async function open(adapter: GPUAdapter, label: string, software: boolean): Promise<Gpu> {
+async function open(adapter: GPUAdapter, label: string, software: boolean, instance: GPU): Promise<Gpu> {
   const requiredLimits: Record<string, number> = {};
   for (const k of WANTED_LIMITS) {
     const v = (adapter.limits as unknown as Record<string, number>)[k];
@@ -88,5 +95,5 @@ async function open(adapter: GPUAdapter, label: string, software: boolean): Prom
   device.lost.then((info) => {
     if (info.reason !== 'destroyed') console.warn(`paretonas: GPU device lost: ${info.message}`);
   });
-  return { device, adapter: label, software, external: false, dispose: () => device.destroy() };
+  return { device, adapter: label, software, external: false, instance, dispose: () => device.destroy() };
 }

@@ -8,6 +8,8 @@ export interface GpuSource {
   gpu: GPU;
   /** request options for this source (e.g. compatibility mode for OpenGL ES) */
   adapterOptions: GPURequestAdapterOptions;
+  /** whether a software (CPU) adapter from this source may be used */
+  softwareOk: boolean;
 }
 
 interface DawnModule {
@@ -46,7 +48,9 @@ export async function gpuSources(): Promise<GpuSource[]> {
   if (rt === 'node') {
     const d = await loadDawn();
     return [
-      { name: 'Dawn (default backend)', gpu: d.create([]), adapterOptions: { powerPreference: 'high-performance' } },
+      // Hardware only: Dawn's Vulkan path on Mesa's lavapipe fails (a crash inside Dawn), so
+      // software adapters come from the OpenGL ES source below.
+      { name: 'Dawn (default backend)', gpu: d.create([]), adapterOptions: { powerPreference: 'high-performance' }, softwareOk: false },
       {
         name: 'Dawn (OpenGL ES)',
         get gpu() {
@@ -55,12 +59,13 @@ export async function gpuSources(): Promise<GpuSource[]> {
           return d.create(['backend=opengles']);
         },
         adapterOptions: { featureLevel: 'compatibility' } as GPURequestAdapterOptions,
+        softwareOk: true,
       },
     ];
   }
   const nav = (globalThis as { navigator?: { gpu?: GPU } }).navigator;
   if (!nav?.gpu) return [];
-  return [{ name: rt === 'deno' ? 'Deno navigator.gpu' : 'navigator.gpu', gpu: nav.gpu, adapterOptions: { powerPreference: 'high-performance' } }];
+  return [{ name: rt === 'deno' ? 'Deno navigator.gpu' : 'navigator.gpu', gpu: nav.gpu, adapterOptions: { powerPreference: 'high-performance' }, softwareOk: true }];
 }
 
 /** What to install when no adapter can be had, per platform. */

@@ -18,6 +18,15 @@ const PROBLEMS: Record<string, { make: Maker; summary: string }> = {
   zdt3: { make: (o) => new Zdt3(o.nVars ?? 30, o), summary: 'ZDT3, 30 variables, disconnected front' },
   dtlz2: { make: (o) => new Dtlz2(o.nObj ?? 3, 10, o), summary: 'DTLZ2, 3 objectives (nObj), spherical front' },
   branincurrin: { make: (o) => new BraninCurrin(o), summary: 'Branin-Currin, 2 variables, 2 maximised objectives' },
+  // The CNN problems load WebGPU code only when used.
+  flowers: {
+    make: async (o) => new (await import('./cnn.ts')).CnnProblem('flowers', o as never),
+    summary: 'Oxford Flowers 17 at 16x16: train the CNN of a configuration (dataDir or $PARETONAS_FLOWERS_DIR)',
+  },
+  fashion: {
+    make: async (o) => new (await import('./cnn.ts')).CnnProblem('fashion', o as never),
+    summary: 'Fashion-MNIST: train the CNN of a configuration (dataDir, default /usr/share/datasets/fashion-mnist)',
+  },
 };
 
 /** Register a problem maker under a name (the CNN problems add themselves this way). */

@@ -126,7 +126,8 @@ export async function runSearch(options: SearchOptions): Promise<{ study: Study;
   try {
     await study.optimize(
       async (trial, signal) => {
-        const r = await problem.evaluate(trial.params, { budget: trial.budget, seed: study.meta.seed, signal });
+        // Each trial its own seed (initialisation, shuffling, noise), fixed by the study's seed.
+        const r = await problem.evaluate(trial.params, { budget: trial.budget, seed: study.meta.seed * 100_003 + trial.number, signal });
         return { values: r.values, metrics: r.metrics };
       },
       {
@@ -147,5 +148,6 @@ export async function runSearch(options: SearchOptions): Promise<{ study: Study;
     return { study, summary, problem };
   } finally {
     study.close();
+    await (problem as { dispose?: () => Promise<void> }).dispose?.();
   }
 }

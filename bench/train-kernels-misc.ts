@@ -1,0 +1,154 @@
+// Benchmark of the training kernels outside conv2d: dense forward/backward (GFLOP/s), and the
+// memory-bound batchnorm, max pooling and Adam (GB/s of compulsory traffic). Results are checked
+// against the CPU twins before timing; the first call (pipeline creation + first submit) is timed
+// apart from the warm calls, each of which waits for the GPU (onSubmittedWorkDone).
+//   npx tsx bench/train-kernels-misc.ts
+import { acquireGpu } from '../src/gpu/device.ts';
+import { GpuRuntime, type DispatchSpec, type PreparedDispatch } from '../src/gpu/runtime.ts';
+import { ADAM_SHADERS, adamStep } from '../src/train/kernels/adam.ts';
+import { BATCHNORM_SHADERS, batchnormBackward, batchnormForwardTrain, batchnormWorkspaceFloats } from '../src/train/kernels/batchnorm.ts';
+import { DENSE_SHADERS, denseBackward, denseForward, denseWorkspaceFloats, gemmSplits, type DenseShape } from '../src/train/kernels/dense.ts';
+import { MAXPOOL2X2_SHADERS, maxpool2x2Backward, maxpool2x2Forward } from '../src/train/kernels/maxpool2x2.ts';
+import { Rng } from '../src/random/rng.ts';
+import { adamStepRef } from '../src/train/reference/adam.ts';
+import { batchnormBackwardRef, batchnormForwardTrainRef } from '../src/train/reference/batchnorm.ts';
+import { denseBackwardRef, denseForwardRef } from '../src/train/reference/dense.ts';
+import { maxpool2x2BackwardRef, maxpool2x2ForwardRef } from '../src/train/reference/maxpool2x2.ts';
+import { machine, median } from './harness.ts';
+
+const WARM_RUNS = Number(process.env.WARM_RUNS ?? 7);
+
+// acquireGpu() does not keep the `webgpu` GPU instance alive (a use-after-free once V8 collects
+// it: see the report on src/gpu/device.ts); keep every instance that requests an adapter.
+const keep = new Set<unknown>();
+{
+  const name = 'webgpu';
+  const mod = (await import(/* @vite-ignore */ name).catch(() => undefined)) as { globals?: { GPU?: { prototype: Record<string, unknown> } } } | undefined;
+  const proto = mod?.globals?.GPU?.prototype;
+  if (proto) {
+    const requestAdapter = proto.requestAdapter as (this: unknown, ...a: unknown[]) => unknown;
+    proto.requestAdapter = function (this: unknown, ...a: unknown[]) {
+      keep.add(this);
+      return requestAdapter.apply(this, a);
+    };
+  }
+}
+
+const gpu = await acquireGpu();
+const rt = await GpuRuntime.create(gpu, [...DENSE_SHADERS, ...BATCHNORM_SHADERS, ...MAXPOOL2X2_SHADERS, ...ADAM_SHADERS]);
+const rng = new Rng(2024);
+const randn = (n: number, s = 1) => Float32Array.from({ length: n }, () => s * rng.normal());
+
+function check(what: string, got: ArrayLike<number>, want: ArrayLike<number>, rel = 1e-3): void {
+  let scale = 0;
+  for (let i = 0; i < want.length; i++) scale = Math.max(scale, Math.abs(want[i]));
+  for (let i = 0; i < want.length; i++) {
+    if (!(Math.abs(got[i] - want[i]) <= rel * (Math.abs(want[i]) + scale))) {
+      throw new Error(`${what}: element ${i} is ${got[i]}, expected ${want[i]}`);
+    }
+  }
+}
+
+async function submit(prepared: PreparedDispatch[]): Promise<void> {
+  const enc = gpu.device.createCommandEncoder();
+  rt.encode(enc, prepared);
+  gpu.device.queue.submit([enc.finish()]);
+  await gpu.device.queue.onSubmittedWorkDone();
+}
+
+interface Row {
+  kernel: string;
+  shape: string;
+  first: number;
+  median: number;
+  rate: string;
+}
+const rows: Row[] = [];
+
+/**
+ * Time a list of dispatches: the first call (pipeline creation, bind groups, submit, wait), then
+ * the outputs are checked, then the median of warm calls (prepared dispatches re-encoded).
+ */
+async function bench(kernel: string, shape: string, specs: () => DispatchSpec[], verify: () => Promise<void>, work: number, unit: 'GFLOP/s' | 'GB/s'): Promise<void> {
+  let t0 = performance.now();
+  const prepared = specs().map((s) => rt.prepare(s));
+  await submit(prepared);
+  const first = (performance.now() - t0) / 1000;
+  await verify();
+  const times: number[] = [];
+  for (let i = 0; i < WARM_RUNS; i++) {
+    t0 = performance.now();
+    await submit(prepared);
+    times.push((performance.now() - t0) / 1000);
+  }
+  for (const p of prepared) rt.release(p.uniform);
+  const m = median(times);
+  rows.push({ kernel, shape, first, median: m, rate: `${(work / m / 1e9).toFixed(2)} ${unit}` });
+  console.error(`  ${kernel} ${shape}: ${(m * 1e3).toFixed(2)} ms`);
+}
+
+console.error(`# ${gpu.adapter}`);
+
+// ---- dense
+for (const s of [{ batch: 128, inFeatures: 512, outFeatures: 512 }, { batch: 128, inFeatures: 2048, outFeatures: 32 }] as DenseShape[]) {
+  const { batch: n, inFeatures: ni, outFeatures: no } = s;
+  const x = randn(n * ni), w = randn(no * ni, 1 / Math.sqrt(ni)), b = randn(no), dy = randn(n * no);
+  const xb = rt.upload(x), wb = rt.upload(w), bb = rt.upload(b), yb = rt.buffer(n * no * 4), dyb = rt.upload(dy);
+  const dxb = rt.buffer(n * ni * 4), dwb = rt.buffer(no * ni * 4), dbb = rt.buffer(no * 4);
+  const ws = rt.buffer(Math.max(1, denseWorkspaceFloats(s)) * 4);
+  const fwd = () => denseForward({ ...s, x: xb, weight: wb, bias: bb, y: yb, workspace: ws });
+  const bwd = () => denseBackward({ ...s, x: xb, weight: wb, dy: dyb, dx: dxb, dweight: dwb, dbias: dbb, workspace: ws });
+  const ref = denseBackwardRef(s, x, w, dy);
+  const shape = `N=${n}, ${ni}→${no} (split-K ${gemmSplits(n, no, ni)} fwd, ${gemmSplits(n, ni, no)} dx, ${gemmSplits(no, ni, n)} dW)`;
+  await bench('dense forward', shape, fwd, async () => check('dense y', await rt.readF32(yb, n * no), denseForwardRef(s, x, w, b)), 2 * n * ni * no, 'GFLOP/s');
+  await bench('dense backward (dx, dW, db)', shape, bwd, async () => {
+    check('dense dx', await rt.readF32(dxb, n * ni), ref.dx);
+    check('dense dW', await rt.readF32(dwb, no * ni), ref.dw);
+    check('dense db', await rt.readF32(dbb, no), ref.db);
+  }, 4 * n * ni * no + n * no, 'GFLOP/s');
+}
+
+// ---- batchnorm and max pooling on a [128, 64, 16, 16] activation (8 MiB)
+{
+  const s = { n: 128, c: 64, h: 16, w: 16 }, total = s.n * s.c * s.h * s.w;
+  const x = randn(total), dy = randn(total), gamma = randn(s.c), beta = randn(s.c);
+  const xb = rt.upload(x), yb = rt.buffer(total * 4), dyb = rt.upload(dy), dxb = rt.buffer(total * 4);
+  const p = {
+    weights: rt.upload(Float32Array.from([...gamma, ...beta])), running: rt.upload(new Float32Array(2 * s.c).fill(1)),
+    coef: rt.buffer(16 * s.c), workspace: rt.buffer(4 * batchnormWorkspaceFloats(s)),
+  };
+  const grads = rt.buffer(8 * s.c);
+  const f = batchnormForwardTrainRef(s, x, gamma, beta, new Float64Array(s.c), new Float64Array(s.c).fill(1));
+  const shape = `[${s.n}, ${s.c}, ${s.h}, ${s.w}]`;
+  await bench('batchnorm forward (train)', shape, () => batchnormForwardTrain(s, xb, yb, p, { updateRunning: false }),
+    async () => check('batchnorm y', await rt.readF32(yb, total), f.y), 8 * total, 'GB/s');
+  await bench('batchnorm backward', shape, () => batchnormBackward(s, xb, dyb, p, { dx: dxb, grads }),
+    async () => check('batchnorm dx', await rt.readF32(dxb, total), batchnormBackwardRef(s, x, dy, gamma, f.mean, f.invstd).dx, 1e-2), 12 * total, 'GB/s');
+
+  const out = total / 4, pdy = randn(out), pyb = rt.buffer(out * 4), arg = rt.buffer(out * 4), pdyb = rt.upload(pdy), pdx = rt.buffer(total * 4);
+  const mp = maxpool2x2ForwardRef(s, x);
+  await bench('maxpool2x2 forward', shape, () => maxpool2x2Forward(s, xb, pyb, arg),
+    async () => check('maxpool y', await rt.readF32(pyb, out), mp.y, 0), 4 * (total + 2 * out), 'GB/s');
+  await bench('maxpool2x2 backward', shape, () => maxpool2x2Backward(s, pdyb, arg, pdx),
+    async () => check('maxpool dx', await rt.readF32(pdx, total), maxpool2x2BackwardRef(s, pdy, mp.argmax), 0), 4 * (total + 2 * out), 'GB/s');
+}
+
+// ---- Adam over 1M parameters
+{
+  const n = 1 << 20;
+  const p0 = randn(n), g = randn(n);
+  const bufs = { params: rt.upload(p0), grads: rt.upload(g), m: rt.upload(new Float32Array(n)), v: rt.upload(new Float32Array(n)) };
+  const p = Float64Array.from(p0), m = new Float64Array(n), v = new Float64Array(n);
+  adamStepRef(p, g, m, v, 1, { lr: 1e-3 });
+  // the prepared dispatch keeps t = 1 for the warm calls (the update costs the same for any t)
+  await bench('adam', '1,048,576 params', () => adamStep(bufs, n, 1, { lr: 1e-3 }),
+    async () => check('adam p', await rt.readF32(bufs.params, n), p, 1e-6), 28 * n, 'GB/s');
+}
+
+console.log(`\n### Training kernels (misc) on ${gpu.adapter}${gpu.software ? ' — software adapter' : ''}; host ${machine()}\n`);
+console.log(`Outputs of the first call checked against the CPU twins before the warm calls. first = pipeline creation + bind groups + submit + wait; median of ${WARM_RUNS} warm calls, each waiting for the GPU. GB/s counts compulsory traffic (each tensor read or written once).\n`);
+console.log('| kernel | shape | first call | median | rate |');
+console.log('|---|---|---|---|---|');
+for (const r of rows) console.log(`| ${r.kernel} | ${r.shape} | ${(r.first * 1e3).toFixed(1)} ms | ${(r.median * 1e3).toFixed(2)} ms | ${r.rate} |`);
+rt.destroy();
+gpu.dispose();

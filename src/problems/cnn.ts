@@ -1,0 +1,154 @@
+// The paper's two CNN problems (METHODS.md §1, §4): a configuration of the 13-hyperparameter
+// space is trained from scratch for `budget` epochs on WebGPU, and evaluated on the validation
+// and test splits. Objectives: val_acc_1 = -100 * top-1 validation accuracy and
+// num_params = log10(trainable parameters), both minimised; reference point (0, 8).
+import { acquireGpu, type Gpu } from '../gpu/device.ts';
+import { GpuRuntime } from '../gpu/runtime.ts';
+import { nasAxSpace, nasSpace, nasUniformSpace, toNetworkConfig } from '../space/nas.ts';
+import { SearchSpace } from '../space/space.ts';
+import type { Config } from '../space/types.ts';
+import { networkSpec } from '../train/network.ts';
+import { TRAINER_SHADERS, releaseDataset, trainAndEvaluate, uploadDataset, type GpuDataset, type TrainResult } from '../train/trainer.ts';
+import { loadFashion, loadFlowers, type Dataset, type Split } from './datasets/index.ts';
+import type { EvaluateOptions, Evaluation, ObjectiveSpec, Problem } from './types.ts';
+
+export interface CnnProblemOptions {
+  /** directory of the data files (Flowers: the .npy files; Fashion: the IDX .gz files) */
+  dataDir?: string;
+  /** the search space form: 'configspace' (conditions; default), 'uniform' (MO-BOHB's) or 'ax' (no conditions) */
+  spaceForm?: 'configspace' | 'uniform' | 'ax';
+  /** seed of Fashion-MNIST's train/validation split (default 0) */
+  splitSeed?: number;
+  /** use this WebGPU device instead of acquiring one */
+  device?: GPUDevice;
+  /** called after every epoch of every evaluation */
+  onEpoch?: (info: { epoch: number; loss: number; seconds: number }) => void;
+  /**
+   * Smoke runs only (not the paper's problem): cap every layer width at this value, and use
+   * evenly spaced subsets of the splits, so that a search finishes in seconds on a CPU adapter.
+   */
+  maxWidth?: number;
+  subset?: { train?: number; val?: number; test?: number };
+}
+
+/** Cap the widths of the NAS space (their upper bounds and defaults). */
+function capWidths(space: SearchSpace, maxWidth: number): SearchSpace {
+  const json = space.toJSON();
+  for (const h of json.hyperparameters) {
+    if (h.type === 'int' && /^n_(conv|fc)_\d$/.test(h.name)) {
+      if (maxWidth <= h.lower) throw new RangeError(`CnnProblem: maxWidth must exceed ${h.lower} (the lower bound of ${h.name}), got ${maxWidth}`);
+      h.upper = Math.min(h.upper, maxWidth);
+      if (h.default !== undefined) h.default = Math.min(h.default, h.upper);
+    }
+  }
+  return SearchSpace.fromJSON(json);
+}
+
+/** k evenly spaced samples of a split (all when k is undefined or too large). */
+function subsample(split: Split, k: number | undefined, size: number): Split {
+  if (k === undefined || k >= split.n) return split;
+  if (!Number.isInteger(k) || k < 1) throw new RangeError(`CnnProblem: subset sizes must be positive integers, got ${k}`);
+  const x = new Float32Array(k * size), labels = new Int32Array(k);
+  for (let i = 0; i < k; i++) {
+    const src = Math.floor((i * split.n) / k);
+    x.set(split.x.subarray(src * size, (src + 1) * size), i * size);
+    labels[i] = split.labels[src];
+  }
+  return { x, labels, n: k };
+}
+
+interface Session {
+  gpu: Gpu;
+  rt: GpuRuntime;
+  dataset: Dataset;
+  data: GpuDataset;
+}
+
+export class CnnProblem implements Problem {
+  readonly space: SearchSpace;
+  readonly objectives: readonly ObjectiveSpec[] = [
+    { name: 'val_acc_1', direction: 'minimize' },
+    { name: 'num_params', direction: 'minimize' },
+  ];
+  readonly referencePoint = [0, 8];
+  readonly minBudget = 1;
+  readonly maxBudget = 25;
+  private session?: Promise<Session>;
+
+  constructor(readonly name: 'flowers' | 'fashion', private readonly options: CnnProblemOptions = {}) {
+    if (name !== 'flowers' && name !== 'fashion') throw new RangeError(`CnnProblem: name must be 'flowers' or 'fashion', got ${JSON.stringify(name)}`);
+    const form = options.spaceForm ?? 'configspace';
+    if (!['configspace', 'uniform', 'ax'].includes(form)) throw new RangeError(`CnnProblem: spaceForm must be 'configspace', 'uniform' or 'ax', got ${JSON.stringify(form)}`);
+    const space = form === 'uniform' ? nasUniformSpace() : form === 'ax' ? nasAxSpace() : nasSpace();
+    this.space = options.maxWidth !== undefined ? capWidths(space, options.maxWidth) : space;
+  }
+
+  /** Input shape and number of classes. */
+  get input(): { shape: [number, number, number]; classes: number } {
+    return this.name === 'flowers' ? { shape: [3, 16, 16], classes: 17 } : { shape: [1, 28, 28], classes: 10 };
+  }
+
+  /** Load the data and acquire the GPU once (shared by every evaluation). */
+  private start(): Promise<Session> {
+    this.session ??= (async () => {
+      const full = this.name === 'flowers' ? await loadFlowers(this.options.dataDir) : await loadFashion(this.options.dataDir, this.options.splitSeed ?? 0);
+      const size = full.shape[0] * full.shape[1] * full.shape[2];
+      const sub = this.options.subset ?? {};
+      const dataset: Dataset = { ...full, train: subsample(full.train, sub.train, size), val: subsample(full.val, sub.val, size), test: subsample(full.test, sub.test, size) };
+      const gpu = await acquireGpu({ device: this.options.device });
+      const rt = await GpuRuntime.create(gpu, TRAINER_SHADERS);
+      return { gpu, rt, dataset, data: uploadDataset(rt, dataset) };
+    })();
+    return this.session;
+  }
+
+  /** The adapter the evaluations run on (acquires it). */
+  async adapter(): Promise<string> {
+    return (await this.start()).gpu.adapter;
+  }
+
+  /** Train and evaluate, returning the full training result too. */
+  async train(config: Config, options: EvaluateOptions = {}): Promise<TrainResult & { epochs: number; adapter: string }> {
+    const c = this.space.validate(config, `${this.name}.evaluate`);
+    const budget = options.budget ?? this.maxBudget;
+    if (!(budget >= 0) || !Number.isFinite(budget)) throw new RangeError(`${this.name}.evaluate: budget (epochs) must be a non-negative number, got ${budget}`);
+    // Budgets are epochs; fractional rung budgets are rounded to whole epochs.
+    const epochs = Math.round(budget);
+    const net = toNetworkConfig(c);
+    const s = await this.start();
+    const spec = networkSpec(net, this.input.shape, this.input.classes);
+    const r = await trainAndEvaluate(s.rt, s.data, spec, { epochs, batchSize: net.batchSize, lr: net.lr, seed: options.seed ?? 0, signal: options.signal, onEpoch: this.options.onEpoch });
+    return { ...r, epochs, adapter: s.gpu.adapter };
+  }
+
+  async evaluate(config: Config, options: EvaluateOptions = {}): Promise<Evaluation> {
+    const r = await this.train(config, options);
+    const logParams = Math.log10(r.numParams);
+    return {
+      values: [-100 * r.valTop1, logParams],
+      cost: r.epochs / this.maxBudget,
+      metrics: {
+        val_acc_1: -100 * r.valTop1,
+        val_acc_3: -100 * r.valTop3,
+        tst_acc_1: -100 * r.testTop1,
+        tst_acc_3: -100 * r.testTop3,
+        num_params: logParams,
+        n_parameters: r.numParams,
+        epochs: r.epochs,
+        seconds: r.seconds,
+        images_per_second: r.imagesPerSecond,
+        adapter: r.adapter,
+      },
+    };
+  }
+
+  /** Release the GPU resources (the device too, unless it was given). */
+  async dispose(): Promise<void> {
+    if (!this.session) return;
+    const s = await this.session;
+    releaseDataset(s.rt, s.data);
+    s.rt.destroy();
+    s.gpu.dispose();
+    this.session = undefined;
+  }
+}

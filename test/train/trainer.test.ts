@@ -1,0 +1,146 @@
+// The whole training loop on the real WebGPU adapter: one step against tfjs (gradients and the
+// Adam update), the loss falling over epochs on Flowers, and configurations too large to fit.
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
+import { loadFlowers, type Dataset } from '../../src/problems/datasets/index.ts';
+import { initParameters, networkSpec, type NetworkSpec } from '../../src/train/network.ts';
+import { DoesNotFitError, TRAINER_SHADERS, trainAndEvaluate, uploadDataset, releaseDataset } from '../../src/train/trainer.ts';
+import type { NetworkConfig } from '../../src/space/nas.ts';
+import { openGpu, type GpuEnv } from './tolerance.ts';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const FLOWERS_DIR = process.env.PARETONAS_FLOWERS_DIR ?? `${root}../shared/data/flowers17`;
+
+let env: GpuEnv | undefined;
+let skip: string | undefined;
+let flowers: Dataset;
+beforeAll(async () => {
+  ({ env, skip } = await openGpu(TRAINER_SHADERS));
+  flowers = await loadFlowers(FLOWERS_DIR);
+});
+afterAll(() => env?.close());
+
+/** The first n training images (of several classes: every 40th) as a dataset of their own. */
+function slice(ds: Dataset, n: number): Dataset {
+  const [c, h, w] = ds.shape;
+  const size = c * h * w;
+  const x = new Float32Array(n * size), labels = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const src = (i * 40) % ds.train.n;
+    x.set(ds.train.x.subarray(src * size, (src + 1) * size), i * size);
+    labels[i] = ds.train.labels[src];
+  }
+  const split = { x, labels, n };
+  return { ...ds, train: split, val: split, test: split };
+}
+
+/** The loss of the network in tfjs (NHWC), from parameters laid out as the GPU's. */
+function tfLoss(spec: NetworkSpec, x: tf.Tensor4D, labels: Int32Array, p: Record<string, tf.Tensor>): tf.Scalar {
+  let a: tf.Tensor4D = x;
+  spec.convs.forEach((l, i) => {
+    const filter = tf.transpose(tf.reshape(p[`conv${i}.weight`], [l.cout, l.cin, l.k, l.k]), [2, 3, 1, 0]) as tf.Tensor4D;
+    a = tf.relu(tf.add(tf.conv2d(a, filter, 1, 'same'), p[`conv${i}.bias`])) as tf.Tensor4D;
+    if (l.batchNorm) {
+      const { mean, variance } = tf.moments(a, [0, 1, 2]);
+      a = tf.add(tf.mul(tf.div(tf.sub(a, mean), tf.sqrt(tf.add(variance, 1e-5))), p[`bn${i}.gamma`]), p[`bn${i}.beta`]) as tf.Tensor4D;
+    }
+    a = tf.maxPool(a, 2, 2, 'valid');
+  });
+  // PyTorch flattens NCHW
+  let z: tf.Tensor2D = spec.globalAvgPooling ? tf.mean(a, [1, 2]) as tf.Tensor2D : tf.reshape(tf.transpose(a, [0, 3, 1, 2]), [a.shape[0], spec.flatten]);
+  spec.dense.forEach((d, j) => {
+    z = tf.add(tf.matMul(z, tf.reshape(p[`fc${j}.weight`], [d.out, d.in]), false, true), p[`fc${j}.bias`]) as tf.Tensor2D;
+    if (d.relu) z = tf.relu(z);
+  });
+  const onehot = tf.oneHot(tf.tensor1d(Array.from(labels), 'int32'), spec.numClasses);
+  return tf.mean(tf.neg(tf.sum(tf.mul(onehot, tf.logSoftmax(z)), 1))) as tf.Scalar;
+}
+
+function close(actual: Float32Array, expected: ArrayLike<number>, what: string, rel = 2e-3): void {
+  let scale = 0;
+  for (let i = 0; i < expected.length; i++) scale = Math.max(scale, Math.abs(expected[i]));
+  expect(actual.length, what).toBe(expected.length);
+  for (let i = 0; i < expected.length; i++) {
+    if (!(Math.abs(actual[i] - expected[i]) <= rel * scale + 1e-6)) {
+      expect.fail(`${what}[${i}]: GPU ${actual[i]} vs tfjs ${expected[i]} (scale ${scale})`);
+    }
+  }
+}
+
+describe('trainAndEvaluate', () => {
+  it.each([
+    ['BN, no GAP, k=3', { convWidths: [4, 5], fcWidths: [6], kernelSize: 3, batchNorm: true, globalAvgPooling: false }],
+    ['GAP, no BN, k=5, 3 conv', { convWidths: [3, 6, 4], fcWidths: [7, 5], kernelSize: 5, batchNorm: false, globalAvgPooling: true }],
+    ['k=7, 1 conv, no dense hidden', { convWidths: [5], fcWidths: [], kernelSize: 7, batchNorm: true, globalAvgPooling: true }],
+  ] as const)('one training step matches tfjs: every gradient and the Adam update (%s)', async (_label, shape, ctx) => {
+    if (!env) return ctx.skip(skip);
+    await tf.setBackend('cpu');
+    const net: NetworkConfig = { ...shape, convWidths: [...shape.convWidths], fcWidths: [...shape.fcWidths], lr: 0.01, batchSize: 8 };
+    const spec = networkSpec(net, [3, 16, 16], 17);
+    const ds = slice(flowers, 8);
+    const data = uploadDataset(env.rt, ds);
+    const lr = 0.01, seed = 3;
+    const convNames = spec.convs.flatMap((l, i) => [`conv${i}.weight`, `conv${i}.bias`]);
+    const denseNames = spec.dense.flatMap((_, j) => [`fc${j}.weight`, `fc${j}.bias`]);
+    const bnNames = spec.convs.flatMap((l, i) => (l.batchNorm ? [`bn${i}`] : []));
+    const tensorNames = [...convNames, ...bnNames, ...denseNames];
+    const gpu: Record<string, { p: Float32Array; g: Float32Array }> = {};
+    await trainAndEvaluate(env.rt, data, spec, {
+      epochs: 1, batchSize: 8, lr, seed,
+      inspect: async (read) => {
+        for (const name of tensorNames) gpu[name] = { p: await read.param(name), g: await read.grad(name) };
+      },
+    });
+    releaseDataset(env.rt, data);
+
+    const init = initParameters(spec, seed);
+    const params: Record<string, tf.Tensor> = {};
+    for (const t of spec.params) {
+      const v = init.subarray(t.offset, t.offset + t.size);
+      params[t.name.replace(/^(bn\d+)\.weight$/, '$1.gamma').replace(/^(bn\d+)\.bias$/, '$1.beta')] = tf.tensor1d(v);
+    }
+    const x = tf.transpose(tf.tensor4d(ds.train.x, [8, 3, 16, 16]), [0, 2, 3, 1]) as tf.Tensor4D;
+    const names = Object.keys(params);
+    const grads = tf.grads((...ts: tf.Tensor[]) => tfLoss(spec, x, ds.train.labels, Object.fromEntries(names.map((n, i) => [n, ts[i]]))))(names.map((n) => params[n]));
+    const g = Object.fromEntries(names.map((n, i) => [n, grads[i].dataSync()]));
+    const p0 = Object.fromEntries(names.map((n) => [n, params[n].dataSync()]));
+    const adam = (p: ArrayLike<number>, gr: ArrayLike<number>) => Float64Array.from(p, (v, i) => v - (lr * gr[i]) / (Math.abs(gr[i]) + 1e-8));
+    for (const name of [...convNames, ...denseNames]) {
+      close(gpu[name].g, g[name], `${name} gradient`);
+      // Adam's first step moves each weight by lr * g / (|g| + eps): compare where |g| is not tiny
+      const upd = adam(p0[name], g[name]);
+      const keep = Array.from(g[name], (v) => Math.abs(v) > 1e-4);
+      close(gpu[name].p.filter((_, i) => keep[i]), upd.filter((_, i) => keep[i]), `${name} after Adam`, 1e-4);
+    }
+    for (const bn of bnNames) close(gpu[bn].g, [...g[`${bn}.gamma`], ...g[`${bn}.beta`]], `${bn} (gamma, beta) gradient`);
+  });
+
+  it('learns: the loss of a small network falls clearly within a few epochs on Flowers', async (ctx) => {
+    if (!env) return ctx.skip(skip);
+    const net: NetworkConfig = { convWidths: [16], fcWidths: [32], kernelSize: 3, batchNorm: true, globalAvgPooling: false, lr: 3e-3, batchSize: 32 };
+    const data = uploadDataset(env.rt, flowers);
+    const r = await trainAndEvaluate(env.rt, data, networkSpec(net, [3, 16, 16], 17), { epochs: 4, batchSize: 32, lr: 3e-3, seed: 1 });
+    releaseDataset(env.rt, data);
+    expect(r.losses.length).toBe(4);
+    expect(r.losses[3]).toBeLessThan(0.6 * r.losses[0]);
+    expect(r.valTop1).toBeGreaterThan(2 / 17); // well above chance (1/17)
+    expect(r.valTop3).toBeGreaterThanOrEqual(r.valTop1);
+    expect(r.numParams).toBe(networkSpec(net, [3, 16, 16], 17).numParams);
+    expect(r.imagesPerSecond).toBeGreaterThan(0);
+  });
+
+  it('a configuration too large for the device fails with a reason, before allocating', async (ctx) => {
+    if (!env) return ctx.skip(skip);
+    const net: NetworkConfig = { convWidths: [1024, 1024, 1024], fcWidths: [512], kernelSize: 7, batchNorm: false, globalAvgPooling: true, lr: 1e-3, batchSize: 512 };
+    const spec = networkSpec(net, [3, 16, 16], 17);
+    const limit = env.gpu.device.limits.maxStorageBufferBindingSize;
+    if (512 * 1024 * 256 * 4 <= limit) return ctx.skip(`the device binds ${limit} bytes: this configuration fits`);
+    const fullData = uploadDataset(env.rt, flowers);
+    await expect(trainAndEvaluate(env.rt, fullData, spec, { epochs: 1, batchSize: 512, lr: 1e-3, seed: 1 })).rejects.toThrow(DoesNotFitError);
+    await expect(trainAndEvaluate(env.rt, fullData, spec, { epochs: 1, batchSize: 512, lr: 1e-3, seed: 1 })).rejects.toThrow(/conv0 output of 512\.0 MiB exceeds the device's largest storage binding/);
+    releaseDataset(env.rt, fullData);
+  });
+});
