@@ -46,8 +46,8 @@ describe('datasets', () => {
 describe('CnnProblem', () => {
   it('evaluates a configuration: five metrics, the exact parameter count, the adapter', async () => {
     const p = new CnnProblem('flowers', { dataDir: FLOWERS_DIR, subset: { train: 96, val: 68, test: 68 } });
-    const config = { ...p.space.defaultConfig(), n_conv_l: 1, n_fc_l: 1, n_conv_0: 16, n_fc_0: 16, batch_size: 32 };
-    delete config.n_conv_1; delete config.n_conv_2; delete config.n_fc_1; delete config.n_fc_2;
+    const { n_conv_1: _a, n_conv_2: _b, n_fc_1: _c, n_fc_2: _d, ...rest } = p.space.defaultConfig();
+    const config = { ...rest, n_conv_l: 1, n_fc_l: 1, n_conv_0: 16, n_fc_0: 16, batch_size: 32 };
     const r = await p.evaluate(config, { budget: 2, seed: 1 });
     await p.dispose();
     const params = networkSpec(toNetworkConfig(config), [3, 16, 16], 17).numParams;
