@@ -71,11 +71,11 @@ function close(actual: Float32Array, expected: ArrayLike<number>, what: string, 
 }
 
 describe('trainAndEvaluate', () => {
-  it.each([
+  it.for([
     ['BN, no GAP, k=3', { convWidths: [4, 5], fcWidths: [6], kernelSize: 3, batchNorm: true, globalAvgPooling: false }],
     ['GAP, no BN, k=5, 3 conv', { convWidths: [3, 6, 4], fcWidths: [7, 5], kernelSize: 5, batchNorm: false, globalAvgPooling: true }],
     ['k=7, 1 conv, no dense hidden', { convWidths: [5], fcWidths: [], kernelSize: 7, batchNorm: true, globalAvgPooling: true }],
-  ] as const)('one training step matches tfjs: every gradient and the Adam update (%s)', async (_label, shape, ctx) => {
+  ] as const)('one training step matches tfjs: every gradient and the Adam update (%s)', async ([, shape], ctx) => {
     if (!env) return ctx.skip(skip);
     await tf.setBackend('cpu');
     const net: NetworkConfig = { ...shape, convWidths: [...shape.convWidths], fcWidths: [...shape.fcWidths], lr: 0.01, batchSize: 8 };
