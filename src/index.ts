@@ -1,9 +1,42 @@
-// Public API: re-exports only.
+// Public API (runs in Node, Deno and browsers): re-exports only. Node-only parts (the journal
+// file storage, the run-directory search runner, the CLI) are in ./node.ts.
+
+// Pareto utilities (WebAssembly kernels)
 export { fromRows, toRows } from './pareto/fromRows.ts';
 export type { Maximise, ObjectiveOptions, PointData } from './pareto/validate.ts';
 export { hypervolume } from './pareto/hypervolume.ts';
+export { hvContributions, type HvContributionsOptions } from './pareto/hvContributions.ts';
+export { ndsort } from './pareto/ndsort.ts';
+export { isNonDominated, nonDominatedPoints, type NonDominatedOptions } from './pareto/nonDominated.ts';
 export { crowdingDistance } from './pareto/crowdingDistance.ts';
 export { igd, igdPlus, epsilonAdditive } from './pareto/indicators.ts';
-export { hvContributions } from './pareto/hvContributions.ts';
-export { ndsort } from './pareto/ndsort.ts';
-export { isNonDominated, nonDominatedPoints } from './pareto/nonDominated.ts';
+
+// Search spaces
+export { SearchSpace, type SearchSpaceJSON } from './space/space.ts';
+export type { Hyperparameter, Condition, IntParam, FloatParam, CategoricalParam, OrdinalParam, ConstantParam } from './space/params.ts';
+export type { Config, ParamValue } from './space/types.ts';
+export { Sobol } from './space/sobol.ts';
+export { nasSpace, nasUniformSpace, nasAxSpace, toNetworkConfig, fillInactiveWidths, NOT_MUTABLE, type NetworkConfig } from './space/nas.ts';
+export { Rng } from './random/rng.ts';
+
+// Studies and methods
+export { Study, type Trial, type StudyOptions, type OptimizeOptions, type MethodFactory, type ObjectiveResult, type TellResult } from './study/study.ts';
+export { MemoryStorage, type Storage } from './study/storage.ts';
+export type { StudyEvent, StudyMeta } from './study/events.ts';
+export { getMethod, methodNames, methodOptions, registerMethod, type MethodEntry } from './optimizers/index.ts';
+export type { Optimizer, OptimizerContext, OptimizerFactory, AskResult, Suggestion, FinishedTrial, TrialState } from './optimizers/types.ts';
+
+// Problems
+export { makeProblem, problemNames, registerProblem, type ProblemOptions } from './problems/index.ts';
+export { BraninCurrin, Zdt1, Zdt2, Zdt3, Dtlz2 } from './problems/synthetic.ts';
+export type { Problem, Evaluation, EvaluateOptions, ObjectiveSpec, Direction } from './problems/types.ts';
+export { CnnProblem, type CnnProblemOptions } from './problems/cnn.ts';
+export { loadFlowers, loadFashion, type Dataset, type Split } from './problems/datasets/index.ts';
+export { parseNpy } from './problems/datasets/npy.ts';
+export { parseIdx } from './problems/datasets/idx.ts';
+
+// Training on WebGPU
+export { acquireGpu, type Gpu, type AcquireOptions } from './gpu/device.ts';
+export { GpuRuntime } from './gpu/runtime.ts';
+export { networkSpec, initParameters, approximateParameterCount, type NetworkSpec } from './train/network.ts';
+export { trainAndEvaluate, uploadDataset, releaseDataset, DoesNotFitError, TRAINER_SHADERS, type TrainOptions, type TrainResult, type GpuDataset } from './train/trainer.ts';

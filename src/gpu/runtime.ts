@@ -108,7 +108,8 @@ export class GpuRuntime {
   /** Upload data into a (new or pooled) storage buffer. */
   upload(data: Float32Array | Uint32Array | Int32Array, label?: string): GPUBuffer {
     const b = this.buffer(data.byteLength, label);
-    this.device.queue.writeBuffer(b, 0, data.buffer, data.byteOffset, data.byteLength);
+    // A view without offset arguments: the form every implementation (Dawn, wgpu, browsers) accepts.
+    this.device.queue.writeBuffer(b, 0, new Uint8Array(data.buffer, data.byteOffset, data.byteLength) as Uint8Array<ArrayBuffer>);
     return b;
   }
 
@@ -118,7 +119,7 @@ export class GpuRuntime {
     const raw = ArrayBuffer.isView(spec.uniforms) ? spec.uniforms : new Uint8Array(spec.uniforms);
     const size = Math.max(16, Math.ceil(raw.byteLength / 16) * 16);
     const uniform = this.buffer(size, `${spec.shader} uniforms`, UNIFORM_USAGE);
-    this.device.queue.writeBuffer(uniform, 0, raw.buffer, raw.byteOffset, raw.byteLength);
+    this.device.queue.writeBuffer(uniform, 0, new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength) as Uint8Array<ArrayBuffer>);
     const entries: GPUBindGroupEntry[] = [{ binding: 0, resource: { buffer: uniform } }];
     spec.buffers.forEach((buffer, i) => entries.push({ binding: i + 1, resource: { buffer } }));
     const bindGroup = this.device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries, label: spec.shader });

@@ -169,11 +169,11 @@ export async function trainAndEvaluate(rt: GpuRuntime, data: GpuDataset, spec: N
     const init = initParameters(spec, opts.seed);
     const tensor = (offset: number, n: number, label: string): Tensor => {
       const param = buf(n, `${label}`);
-      device.queue.writeBuffer(param, 0, init.buffer, init.byteOffset + offset * 4, n * 4);
+      if (n > 0) device.queue.writeBuffer(param, 0, init.subarray(offset, offset + n) as Float32Array<ArrayBuffer>);
       const zero = new Float32Array(n);
       const mk = (what: string) => {
         const b = buf(n, `${label} ${what}`);
-        device.queue.writeBuffer(b, 0, zero);
+        if (n > 0) device.queue.writeBuffer(b, 0, zero);
         return b;
       };
       return { param, grad: buf(n, `${label} grad`), m: mk('adam m'), v: mk('adam v'), n };
@@ -326,7 +326,7 @@ export async function trainAndEvaluate(rt: GpuRuntime, data: GpuDataset, spec: N
         d.make(step, t).forEach((s, k) => {
           const u = s.uniforms;
           const view = ArrayBuffer.isView(u) ? u : new Uint8Array(u);
-          device.queue.writeBuffer(p.steps[d.at + k].uniform, 0, view.buffer, view.byteOffset, view.byteLength);
+          device.queue.writeBuffer(p.steps[d.at + k].uniform, 0, new Uint8Array(view.buffer, view.byteOffset, view.byteLength) as Uint8Array<ArrayBuffer>);
         });
       }
       const enc = device.createCommandEncoder({ label: 'paretonas step' });

@@ -8,15 +8,18 @@ const TYPES: Record<string, string> = {
   '.wgsl': 'text/plain', '.json': 'application/json', '.npy': 'application/octet-stream',
 };
 
-export async function serve(root: string): Promise<{ url: string; close: () => Promise<void> }> {
+/** Serve `root`, and each `mounts` prefix (e.g. '/data/') from its own directory. */
+export async function serve(root: string, mounts: Record<string, string> = {}): Promise<{ url: string; close: () => Promise<void> }> {
   const server: Server = createServer(async (req, res) => {
     const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname));
     if (path.includes('..')) {
       res.writeHead(403).end();
       return;
     }
+    const mount = Object.keys(mounts).find((m) => path.startsWith(m));
+    const file = mount ? join(mounts[mount], path.slice(mount.length)) : join(root, path);
     try {
-      const body = await readFile(join(root, path));
+      const body = await readFile(file);
       res.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream' }).end(body);
     } catch {
       res.writeHead(404).end('not found');

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { fromRows, hvContributions, hypervolume, ndsort } from '../../src/index.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
+const FLOWERS_DIR = process.env.PARETONAS_FLOWERS_DIR ?? `${root}../shared/data/flowers17`;
 const deno = `${root}node_modules/.bin/deno`;
 
 describe('Deno', () => {
@@ -21,4 +22,21 @@ describe('Deno', () => {
     expect(res.ranks).toEqual(Array.from(ndsort(pts, 3)));
     expect(res.hv).toBeGreaterThan(0);
   });
+});
+
+describe('Deno WebGPU', () => {
+  it('trains a small CNN on Flowers with navigator.gpu through the built package: the loss falls', () => {
+    const out = execFileSync(deno, ['run', '--no-prompt', '--unstable-webgpu', '--allow-read', '--allow-env', 'test/platform/deno-train.ts', FLOWERS_DIR], {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...process.env, DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const r = JSON.parse(out.trim().split('\n').pop()!);
+    expect(r.metrics.adapter).toMatch(/\[Deno navigator\.gpu\]/);
+    expect(r.metrics.n_parameters).toBe(33841);
+    expect(r.losses.length).toBe(4);
+    expect(r.losses[3]).toBeLessThan(0.7 * r.losses[0]);
+    expect(r.values[0]).toBeLessThan(-100 / 17); // better than chance on validation
+  }, 300_000);
 });

@@ -1,0 +1,45 @@
+// WebGPU training in a browser: headless Chromium (SwiftShader's WebGPU) runs the built package.
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { chromiumMissing, launch } from './chromium.ts';
+import { serve } from './server.ts';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const FLOWERS_DIR = process.env.PARETONAS_FLOWERS_DIR ?? `${root}../shared/data/flowers17`;
+const missing = chromiumMissing();
+
+describe.skipIf(missing !== undefined)(`browser WebGPU (Chromium) ${missing ?? ''}`, () => {
+  let browser: Browser;
+  let server: Awaited<ReturnType<typeof serve>>;
+  beforeAll(async () => {
+    server = await serve(root, { '/data/': FLOWERS_DIR });
+    browser = await launch();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('trains a small CNN on Flowers with navigator.gpu: the loss falls', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}/test/browser/blank.html`);
+    const r = (await page.evaluate(`(async () => {
+      const m = await import('${server.url}/dist/index.js');
+      const losses = [];
+      const p = new m.CnnProblem('flowers', { dataDir: '${server.url}/data/', subset: { train: 128, val: 68, test: 68 }, onEpoch: (e) => losses.push(e.loss) });
+      const c = p.space.defaultConfig();
+      delete c.n_conv_1; delete c.n_conv_2; delete c.n_fc_1; delete c.n_fc_2;
+      Object.assign(c, { n_conv_l: 1, n_conv_0: 16, n_fc_l: 1, n_fc_0: 32, global_avg_pooling: false, batch_norm: true, kernel_size: 3, batch_size: 32, lr_init: 0.003 });
+      const r = await p.evaluate(c, { budget: 4, seed: 1 });
+      await p.dispose();
+      return { values: r.values, metrics: r.metrics, losses };
+    })()`)) as { values: number[]; metrics: Record<string, number | string>; losses: number[] };
+    await page.close();
+    expect(String(r.metrics.adapter)).toMatch(/\[navigator\.gpu\]/);
+    expect(r.metrics.n_parameters).toBe(33841);
+    expect(r.losses.length).toBe(4);
+    expect(r.losses[3]).toBeLessThan(0.7 * r.losses[0]);
+    expect(r.values[0]).toBeLessThan(-100 / 17);
+  }, 300_000);
+});
