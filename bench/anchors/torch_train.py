@@ -1,0 +1,106 @@
+#!/usr/bin/env python3
+"""PyTorch anchor for `npm run bench:train`: the paper's network (METHODS.md section 4.1) built
+from a configuration, trained with Adam on Flowers, timed the same way as paretonas' trainer.
+
+Usage: torch_train.py DATA_DIR CONFIGS_JSON [--threads N] [--epochs-accuracy E --seed S]
+CONFIGS_JSON: a JSON list of {"name", "config", "images"}: for each, `images` training images
+(whole batches of the configuration's batch size) are timed after one warm-up step.
+Prints one JSON object per line.
+"""
+import json, sys, time
+import numpy as np
+import torch
+import torch.nn as nn
+
+
+def build(cfg, in_ch, size, classes):
+    k = cfg["kernel_size"]
+    layers, c, s = [], in_ch, size
+    for i in range(cfg["n_conv_l"]):
+        w = cfg["n_conv_%d" % i]
+        layers += [nn.Conv2d(c, w, k, padding=(k - 1) // 2), nn.ReLU()]
+        if cfg["batch_norm"]:
+            layers.append(nn.BatchNorm2d(w))
+        layers.append(nn.MaxPool2d(2, 2))
+        c, s = w, s // 2
+    if cfg["global_avg_pooling"]:
+        layers.append(nn.AdaptiveAvgPool2d(1))
+        f = c
+    else:
+        f = c * s * s
+    layers.append(nn.Flatten())
+    for j in range(cfg["n_fc_l"]):
+        w = cfg["n_fc_%d" % j]
+        layers += [nn.Linear(f, w), nn.ReLU()]
+        f = w
+    layers.append(nn.Linear(f, classes))
+    return nn.Sequential(*layers)
+
+
+def load(d):
+    xs = {k: torch.tensor(np.load("%s/x_%s.npy" % (d, k)), dtype=torch.float32).permute(0, 3, 1, 2).contiguous() for k in ("train", "val", "test")}
+    ys = {k: torch.tensor(np.load("%s/y_%s.npy" % (d, k)).argmax(1)) for k in ("train", "val", "test")}
+    return xs, ys
+
+
+def accuracy(model, x, y, bs):
+    model.eval()
+    c1 = c3 = 0
+    with torch.no_grad():
+        for i in range(0, len(x), bs):
+            out = model(x[i:i + bs])
+            top = out.topk(3, 1).indices
+            c1 += (top[:, 0] == y[i:i + bs]).sum().item()
+            c3 += (top == y[i:i + bs, None]).any(1).sum().item()
+    return c1 / len(x), c3 / len(x)
+
+
+def main():
+    d, configs = sys.argv[1], json.loads(sys.argv[2])
+    args = sys.argv[3:]
+    threads = int(args[args.index("--threads") + 1]) if "--threads" in args else 2
+    torch.set_num_threads(threads)
+    xs, ys = load(d)
+    for item in configs:
+        cfg = item["config"]
+        torch.manual_seed(item.get("seed", 0))
+        model = build(cfg, 3, 16, 17)
+        opt = torch.optim.Adam(model.parameters(), lr=cfg["lr_init"])
+        loss_fn = nn.CrossEntropyLoss()
+        bs = cfg["batch_size"]
+        epochs = item.get("epochs")
+        if epochs:
+            g = torch.Generator().manual_seed(item.get("seed", 0))
+            t0 = time.perf_counter()
+            for _ in range(epochs):
+                model.train()
+                perm = torch.randperm(len(xs["train"]), generator=g)
+                for i in range(0, len(perm), bs):
+                    idx = perm[i:i + bs]
+                    opt.zero_grad()
+                    loss_fn(model(xs["train"][idx]), ys["train"][idx]).backward()
+                    opt.step()
+            secs = time.perf_counter() - t0
+            v1, v3 = accuracy(model, xs["val"], ys["val"], bs)
+            t1, t3 = accuracy(model, xs["test"], ys["test"], bs)
+            print(json.dumps({"name": item["name"], "epochs": epochs, "val_acc_1": v1, "val_acc_3": v3, "tst_acc_1": t1, "tst_acc_3": t3,
+                              "images_per_second": epochs * len(xs["train"]) / secs, "threads": threads}), flush=True)
+            continue
+        n = item["images"]
+        steps = max(1, n // bs)
+        x, y = xs["train"][:bs], ys["train"][:bs]
+        model.train()
+        def step():
+            opt.zero_grad()
+            loss_fn(model(x), y).backward()
+            opt.step()
+        step()  # warm-up
+        t0 = time.perf_counter()
+        for _ in range(steps):
+            step()
+        secs = time.perf_counter() - t0
+        print(json.dumps({"name": item["name"], "images_per_second": steps * bs / secs, "steps": steps, "threads": threads}), flush=True)
+
+
+if __name__ == "__main__":
+    main()
