@@ -27,12 +27,12 @@ export function expectedOverlap(l: number, u: number, mu: number, sigma: number)
 
 /**
  * EHVI of one Gaussian candidate N(mean, diag(std²)) over `front` (rows; those not strictly
- * inside the reference box are ignored). Refuses more than 40 front points.
+ * inside the reference box are ignored). Refuses grids of more than 10^6 cells.
  */
 export function ehviReference(front: readonly (readonly number[])[], reference: readonly number[], mean: readonly number[], std: readonly number[]): number {
   const d = reference.length;
   const pts = front.filter((p) => p.every((v, j) => v < reference[j]));
-  if (pts.length > 40) throw new RangeError(`ehviReference: ${pts.length} front points is too many for the grid`);
+  if ((pts.length + 1) ** d > 1e6) throw new RangeError(`ehviReference: ${pts.length} front points in ${d} objectives is too many for the grid`);
   const grids = reference.map((r, j) => [-Infinity, ...[...new Set(pts.map((p) => p[j]))].sort((a, b) => a - b), r]);
   let total = 0;
   const idx = new Array<number>(d).fill(0);
