@@ -8,3 +8,4 @@ export { ndsort, nonDominated } from './ndsort/index';
 export { crowdingDistance } from './indicators/crowding';
 export { igd, igdPlus, epsilonAdditive } from './indicators/distance';
 export { ehvi2, ehvi3, hviSamples, gaussTail } from './ehvi/index';
+export { mlpPredict, mlpTrain } from './mlp/index';
