@@ -7,3 +7,5 @@ export { hvContributions } from './hypervolume/hvc';
 export { ndsort, nonDominated } from './ndsort/index';
 export { crowdingDistance } from './indicators/crowding';
 export { igd, igdPlus, epsilonAdditive } from './indicators/distance';
+export { ehvi2, ehvi3, hviSamples, gaussTail } from './ehvi/index';
+export { mlpPredict, mlpTrain } from './mlp/index';

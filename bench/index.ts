@@ -1,6 +1,7 @@
 // `npm run bench`: every benchmark, one after the other (anchors side by side where installed).
 //   MOOCORE_BIN, MOOCORE_DRIVER, DEAP_PYTHON: see bench/pareto.ts
 import { benchAsk, benchQuality, BENCH_METHODS } from './methods.ts';
+import { benchEhvi, formatEhviBench } from './ehvi.ts';
 import { benchPareto } from './pareto.ts';
 import { machine, printTable } from './harness.ts';
 import { BraninCurrin, Zdt1 } from '../src/problems/synthetic.ts';
@@ -8,6 +9,9 @@ import { BraninCurrin, Zdt1 } from '../src/problems/synthetic.ts';
 console.log(`# paretonas benchmarks on ${machine()}`);
 if (!process.env.MOOCORE_BIN) console.log('# anchors: set MOOCORE_BIN / MOOCORE_DRIVER / DEAP_PYTHON to compare side by side');
 printTable('Pareto kernels (all values checked before timing)', benchPareto());
+
+console.log('\n## Expected hypervolume improvement (front of 50 points; checked against the twin first)');
+console.log(formatEhviBench(benchEhvi()));
 
 console.log('\n### Methods: median [quartiles] full-budget hypervolume over 5 seeds, 300 evaluations\n');
 for (const l of await benchQuality([

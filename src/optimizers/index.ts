@@ -1,4 +1,5 @@
 // Methods by name, with their presets, for the CLI, studies and resuming from a journal.
+import { createMobananas, MOBANANAS_PRESETS } from './mobananas/index.ts';
 import { createMobohb, MOBOHB_PRESETS } from './mobohb/index.ts';
 import { createNsga2 } from './nsga2/index.ts';
 import { createRandom } from './random/index.ts';
@@ -30,6 +31,12 @@ const METHODS: Record<string, MethodEntry> = {
     factory: createMobohb as OptimizerFactory<Record<string, unknown>>,
     presets: MOBOHB_PRESETS as unknown as Record<string, Record<string, unknown>>,
     summary: 'MO-BOHB: Hyperband brackets, non-dominated promotion, multi-objective TPE sampler',
+  },
+  mobananas: {
+    factory: createMobananas as OptimizerFactory<Record<string, unknown>>,
+    presets: MOBANANAS_PRESETS as unknown as Record<string, Record<string, unknown>>,
+    totalOption: 'functionEvaluations',
+    summary: 'MO-SH-BANANAS: mutation of the archive\'s best, neural-ensemble Thompson selection, successive halving',
   },
 };
 

@@ -7,4 +7,10 @@ export const CONTRACT_METHODS: { label: string; name: string; options: Record<st
   { label: 'shemoa (paper)', name: 'shemoa', options: { populationSize: 6, maxEvaluations: 60, variant: 'paper' } },
   { label: 'mobohb', name: 'mobohb', options: { nInit: 6, minPointsInModel: 8, maxBrackets: 60 } },
   { label: 'mobohb (paper)', name: 'mobohb', options: { nInit: 6, minPointsInModel: 8, maxBrackets: 60, variant: 'paper' } },
+  { label: 'mobananas', name: 'mobananas', options: { nInit: 6, numArch: 8, selectModels: 6, functionEvaluations: 100, ensembleSize: 3, epochs: 20 } },
+  {
+    label: 'mobananas (paper)',
+    name: 'mobananas',
+    options: { nInit: 6, numArch: 8, selectModels: 6, functionEvaluations: 100, ensembleSize: 3, epochs: 20, variant: 'paper' },
+  },
 ];

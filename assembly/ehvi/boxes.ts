@@ -1,0 +1,244 @@
+// Decompositions of the region that a front does NOT dominate (inside the reference box) into
+// disjoint boxes, for the expected hypervolume improvement: a candidate y improves the
+// hypervolume by the volume of {z ≥ y} within that region, i.e. by
+//   Σ_boxes Π_j (u_j − max(l_j, y_j))⁺,
+// and with independent coordinates the expectation of that product factorises per box.
+// Minimisation throughout. Every box is unbounded below in y (l_y = −∞), and may be in x and z.
+//
+// 2-D: the staircase of the front sorted by x gives s + 1 vertical strips.
+// 3-D: sweep the points in z order, keeping the 2-D staircase of the points swept so far as a
+// list of strips (x range, height y_h, and the z at which the strip took its current shape).
+// Inserting a point closes the strips it changes, emitting each as a box [x_l, x_u) × (−∞, y_h)
+// × [z_start, z), and opens at most two new ones; at the end every open strip is closed at the
+// reference z. So there are at most 2n + 1 boxes, built in O(n²) time (strips kept in an array).
+//
+// Coordinates are kept by index into per-axis tables (the front's values, then the reference
+// value), so that the EHVI kernel can evaluate each Gaussian term once per distinct coordinate;
+// index −1 stands for −∞.
+import { sortRowsBy } from '../common/sort';
+
+/**
+ * The boxes of a 3-D front: a plain record in linear memory (unmanaged: allocated with
+ * heap.alloc by buildBoxes3, released by freeBoxes3; no runtime object, no GC).
+ * Box c is [X[ixl[c]], X[ixu[c]]) × (−∞, Y[iy[c]]) × [Z[izl[c]], Z[izu[c]]), the index arrays
+ * being i32[count]; the coordinate tables X, Y, Z are f64[k + 1], entry k the reference
+ * coordinate, index −1 standing for −∞.
+ */
+// @ts-ignore: decorator
+@unmanaged
+export class Boxes3 {
+  /** number of boxes */
+  count: i32;
+  /** number of front points inside the reference box (table entries 0..k−1) */
+  k: i32;
+  ixl: usize;
+  ixu: usize;
+  iy: usize;
+  izl: usize;
+  izu: usize;
+  X: usize;
+  Y: usize;
+  Z: usize;
+}
+
+// @ts-ignore: decorator
+@inline
+function ld(p: usize, i: i32): f64 {
+  return load<f64>(p + (<usize>i << 3));
+}
+
+// @ts-ignore: decorator
+@inline
+function st(p: usize, i: i32, v: f64): void {
+  store<f64>(p + (<usize>i << 3), v);
+}
+
+// @ts-ignore: decorator
+@inline
+function li(p: usize, i: i32): i32 {
+  return load<i32>(p + (<usize>i << 2));
+}
+
+// @ts-ignore: decorator
+@inline
+function si(p: usize, i: i32, v: i32): void {
+  store<i32>(p + (<usize>i << 2), v);
+}
+
+/** Coordinate value of table entry i (−∞ for −1). */
+// @ts-ignore: decorator
+@inline
+export function coord(table: usize, i: i32): f64 {
+  return i < 0 ? -Infinity : ld(table, i);
+}
+
+/**
+ * The 2-D staircase: the points of `front` (n rows of stride 2) strictly inside (rx, ry),
+ * non-dominated, sorted by x ascending (so y strictly descending), into xs/ys (f64[n] each).
+ * Weakly dominated points and duplicates are dropped. Returns the number s of staircase points.
+ * The strips of the non-dominated region are then [xs[i−1], xs[i]) × (−∞, ys[i−1]) for
+ * i = 0..s, with xs[−1] = −∞, ys[−1] = ry and xs[s] = rx.
+ */
+export function staircase2(front: usize, n: i32, rx: f64, ry: f64, xs: usize, ys: usize): i32 {
+  const cap: i32 = n > 0 ? n : 1;
+  const xy = heap.alloc(<usize>cap << 4);
+  let m = 0;
+  for (let i = 0; i < n; i++) {
+    const x = ld(front, 2 * i), y = ld(front, 2 * i + 1);
+    if (x < rx && y < ry) {
+      st(xy, 2 * m, x);
+      st(xy, 2 * m + 1, y);
+      m++;
+    }
+  }
+  let s = 0;
+  if (m > 0) {
+    const perm = heap.alloc(<usize>m << 2);
+    sortRowsBy(xy, m, 2, 0, 1, perm); // x ascending, ties by y ascending
+    let ymin = ry;
+    for (let i = 0; i < m; i++) {
+      const r = li(perm, i);
+      const y = ld(xy, 2 * r + 1);
+      if (y < ymin) {
+        st(xs, s, ld(xy, 2 * r));
+        st(ys, s, y);
+        s++;
+        ymin = y;
+      }
+    }
+    heap.free(perm);
+  }
+  heap.free(xy);
+  return s;
+}
+
+/**
+ * Build the boxes of the region not dominated by the 3-D `front` (n rows of stride 3) inside
+ * the reference box (rx, ry, rz). Points not strictly inside are ignored; dominated points and
+ * duplicates are allowed (they add no box). Release the result with freeBoxes3.
+ */
+export function buildBoxes3(front: usize, n: i32, rx: f64, ry: f64, rz: f64): Boxes3 {
+  const b = changetype<Boxes3>(heap.alloc(offsetof<Boxes3>()));
+  // the points inside the box become the table entries 0..k−1, in z order
+  const cap: i32 = n > 0 ? n : 1;
+  const inside = heap.alloc(<usize>cap * 24);
+  let k = 0;
+  for (let i = 0; i < n; i++) {
+    const x = ld(front, 3 * i), y = ld(front, 3 * i + 1), z = ld(front, 3 * i + 2);
+    if (x < rx && y < ry && z < rz) {
+      st(inside, 3 * k, x);
+      st(inside, 3 * k + 1, y);
+      st(inside, 3 * k + 2, z);
+      k++;
+    }
+  }
+  b.k = k;
+  b.X = heap.alloc(<usize>(k + 1) << 3);
+  b.Y = heap.alloc(<usize>(k + 1) << 3);
+  b.Z = heap.alloc(<usize>(k + 1) << 3);
+  if (k > 0) {
+    const perm = heap.alloc(<usize>k << 2);
+    sortRowsBy(inside, k, 3, 2, 0, perm); // z ascending, ties by x
+    for (let i = 0; i < k; i++) {
+      const r = li(perm, i);
+      st(b.X, i, ld(inside, 3 * r));
+      st(b.Y, i, ld(inside, 3 * r + 1));
+      st(b.Z, i, ld(inside, 3 * r + 2));
+    }
+    heap.free(perm);
+  }
+  heap.free(inside);
+  st(b.X, k, rx);
+  st(b.Y, k, ry);
+  st(b.Z, k, rz);
+
+  const boxCap = <usize>(2 * k + 1);
+  b.ixl = heap.alloc(boxCap << 2);
+  b.ixu = heap.alloc(boxCap << 2);
+  b.iy = heap.alloc(boxCap << 2);
+  b.izl = heap.alloc(boxCap << 2);
+  b.izu = heap.alloc(boxCap << 2);
+  b.count = 0;
+
+  // open strips, sorted by x: lower x (table index), height (index), start z (index)
+  const stripCap = <usize>(k + 2);
+  const sx = heap.alloc(stripCap << 2);
+  const sy = heap.alloc(stripCap << 2);
+  const sz = heap.alloc(stripCap << 2);
+  let ns = 1;
+  si(sx, 0, -1);
+  si(sy, 0, k);
+  si(sz, 0, -1);
+
+  for (let p = 0; p < k; p++) {
+    const px = ld(b.X, p), py = ld(b.Y, p), pz = ld(b.Z, p);
+    // a = the last strip whose lower x is <= px (strip 0 starts at −∞)
+    let lo = 0, hi = ns - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (coord(b.X, li(sx, mid)) <= px) lo = mid;
+      else hi = mid - 1;
+    }
+    const a = lo;
+    if (ld(b.Y, li(sy, a)) <= py) continue; // weakly dominated by a point swept earlier
+    // strips a..e−1 lie above py (heights decrease with x) and are cut by p
+    let e = a + 1;
+    while (e < ns && ld(b.Y, li(sy, e)) > py) e++;
+    for (let j = a; j < e; j++) {
+      const zs = li(sz, j);
+      if (coord(b.Z, zs) < pz) {
+        const c = b.count++;
+        si(b.ixl, c, li(sx, j));
+        si(b.ixu, c, j + 1 < ns ? li(sx, j + 1) : k);
+        si(b.iy, c, li(sy, j));
+        si(b.izl, c, zs);
+        si(b.izu, c, p);
+      }
+    }
+    // replacement: [x_a, px) keeps strip a's height if non-empty, then [px, x_e) at height py
+    const keepLeft = coord(b.X, li(sx, a)) < px;
+    const added = keepLeft ? 2 : 1;
+    const removed = e - a;
+    const tail = ns - e;
+    if (added != removed && tail > 0) {
+      const from = <usize>e << 2, to = <usize>(a + added) << 2, bytes = <usize>tail << 2;
+      memory.copy(sx + to, sx + from, bytes);
+      memory.copy(sy + to, sy + from, bytes);
+      memory.copy(sz + to, sz + from, bytes);
+    }
+    let w = a;
+    if (keepLeft) {
+      // sx[a], sy[a] stay as they are
+      si(sz, w, p);
+      w++;
+    }
+    si(sx, w, p);
+    si(sy, w, p);
+    si(sz, w, p);
+    ns += added - removed;
+  }
+  for (let j = 0; j < ns; j++) {
+    const c = b.count++;
+    si(b.ixl, c, li(sx, j));
+    si(b.ixu, c, j + 1 < ns ? li(sx, j + 1) : k);
+    si(b.iy, c, li(sy, j));
+    si(b.izl, c, li(sz, j));
+    si(b.izu, c, k);
+  }
+  heap.free(sx);
+  heap.free(sy);
+  heap.free(sz);
+  return b;
+}
+
+export function freeBoxes3(b: Boxes3): void {
+  heap.free(b.ixl);
+  heap.free(b.ixu);
+  heap.free(b.iy);
+  heap.free(b.izl);
+  heap.free(b.izu);
+  heap.free(b.X);
+  heap.free(b.Y);
+  heap.free(b.Z);
+  heap.free(changetype<usize>(b));
+}
