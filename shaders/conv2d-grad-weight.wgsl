@@ -81,7 +81,7 @@ fn main(@builtin(local_invocation_id) lid: vec3u, @builtin(workgroup_id) wid: ve
   let n0 = wid.x * TN;
   let m0 = wid.y * TM;
   let begin = wid.z * u.per_split;
-  let end = min(u.pixels, begin + u.per_split);
+  let end = max(begin, min(u.pixels, begin + u.per_split)); // slices past the end are empty
 
   for (var c = t; c < TN; c += THREADS) { taps[c] = tap_entry(n0 + c); }
   if (t < TK) { pix[t] = pixel_entry(begin + t, end); }

@@ -48,7 +48,8 @@ export interface Conv2dGradWeightOptions extends Conv2dOptions {
 /**
  * A tiling of the implicit GEMMs: WG_X × WG_Y threads, each a 4×4 register block, so the
  * output tile is (4·WG_Y rows) × (4·WG_X columns); TK reduction steps staged per chunk.
- * Workgroup memory: TK·(4·WG_Y+1) + TK·(4·WG_X+1) floats plus 16-byte tables (≤ 13 KiB).
+ * Workgroup memory: TK·(4·WG_Y+1) + TK·(4·WG_X+1) floats plus 16-byte entries for the
+ * tile's pixels or taps (4·WG_X) and two chunks of the reduction index (2·TK).
  */
 export interface Conv2dTiling {
   WG_X: number;
@@ -56,12 +57,22 @@ export interface Conv2dTiling {
   TK: number;
 }
 
-/** The tilings a layer chooses from (all 256 threads), best arithmetic intensity first. */
+/**
+ * The tilings a layer chooses from (see chooseTiling). Workgroup memory ≤ 13.1 KiB for all.
+ */
 export const CONV2D_TILINGS: readonly Conv2dTiling[] = [
   { WG_X: 16, WG_Y: 16, TK: 16 }, // 64 × 64: wide layers
   { WG_X: 32, WG_Y: 8, TK: 16 }, // 32 × 128: 17..32 rows
-  { WG_X: 64, WG_Y: 4, TK: 8 }, // 16 × 256: ≤ 16 rows (first layers, Cin = 1 or 3 in grad-input)
+  { WG_X: 8, WG_Y: 32, TK: 16 }, // 128 × 32: dW of the first layer (Cin·K² = 9..75 columns)
+  { WG_X: 64, WG_Y: 4, TK: 8 }, // 16 × 256: 5..16 rows
+  { WG_X: 64, WG_Y: 1, TK: 8 }, // 4 × 256, 64 threads: dx of the first layer (Cin = 1 or 3)
 ];
+
+/**
+ * The cost of staging one operand element in workgroup memory (index decoding, padding test,
+ * global load, shared store), in multiply-adds: chooseTiling weighs padded work against loads.
+ */
+export const TILE_LOAD_COST = 12;
 
 /** Workgroups conv2d-grad-weight aims at by splitting its reduction (enough for large GPUs). */
 export const GW_TARGET_WORKGROUPS = 512;
@@ -265,18 +276,19 @@ function maxDim(fn: string, options: Conv2dOptions): number {
 }
 
 /**
- * The tiling that pads the rows × cols output least (ties: the first, i.e. the largest
- * tile, which loads the fewest operands per multiply-add).
+ * The tiling of a rows × cols output with the least estimated work per reduction step:
+ * tiles · (TM·TN multiply-adds, padding included, + TILE_LOAD_COST · (TM + TN) staged loads);
+ * ties go to the earlier tiling.
  */
 function chooseTiling(rows: number, cols: number): Conv2dTiling {
   let best = CONV2D_TILINGS[0];
-  let bestArea = Infinity;
+  let bestCost = Infinity;
   for (const t of CONV2D_TILINGS) {
     const tm = 4 * t.WG_Y, tn = 4 * t.WG_X;
-    const area = Math.ceil(rows / tm) * tm * Math.ceil(cols / tn) * tn;
-    if (area < bestArea) {
+    const cost = Math.ceil(rows / tm) * Math.ceil(cols / tn) * (tm * tn + TILE_LOAD_COST * (tm + tn));
+    if (cost < bestCost) {
       best = t;
-      bestArea = area;
+      bestCost = cost;
     }
   }
   return best;
