@@ -29,6 +29,8 @@ export interface CnnProblemOptions {
    */
   maxWidth?: number;
   subset?: { train?: number; val?: number; test?: number };
+  /** the full budget in epochs (default 25, the paper's) */
+  maxEpochs?: number;
 }
 
 /** Cap the widths of the NAS space (their upper bounds and defaults). */
@@ -72,13 +74,15 @@ export class CnnProblem implements Problem {
   ];
   readonly referencePoint = [0, 8];
   readonly minBudget = 1;
-  readonly maxBudget = 25;
+  readonly maxBudget: number;
   private session?: Promise<Session>;
 
   constructor(readonly name: 'flowers' | 'fashion', private readonly options: CnnProblemOptions = {}) {
     if (name !== 'flowers' && name !== 'fashion') throw new RangeError(`CnnProblem: name must be 'flowers' or 'fashion', got ${JSON.stringify(name)}`);
     const form = options.spaceForm ?? 'configspace';
     if (!['configspace', 'uniform', 'ax'].includes(form)) throw new RangeError(`CnnProblem: spaceForm must be 'configspace', 'uniform' or 'ax', got ${JSON.stringify(form)}`);
+    this.maxBudget = options.maxEpochs ?? 25;
+    if (!Number.isInteger(this.maxBudget) || this.maxBudget < 1) throw new RangeError(`CnnProblem: maxEpochs must be a positive integer, got ${options.maxEpochs}`);
     const space = form === 'uniform' ? nasUniformSpace() : form === 'ax' ? nasAxSpace() : nasSpace();
     this.space = options.maxWidth !== undefined ? capWidths(space, options.maxWidth) : space;
   }
