@@ -20,6 +20,6 @@ for (const l of await benchQuality([
 ])) console.log(l);
 console.log('\n| method | ask() ms at 1,000 finished trials |\n|---|---|');
 for (const [label, method, options] of BENCH_METHODS) {
-  const o = label.startsWith('shemoa') ? { ...options, maxEvaluations: 2000 } : options;
+  const o = label.startsWith('shemoa') ? { ...options, maxEvaluations: 2000 } : label.startsWith('mobananas') ? { ...options, functionEvaluations: 2000 } : options;
   console.log(`| ${label} | ${(await benchAsk(method, o)).toFixed(3)} |`);
 }

@@ -19,6 +19,8 @@ export const BENCH_METHODS: [string, string, Record<string, unknown>][] = [
   ['shemoa (paper)', 'shemoa', { populationSize: 20, maxEvaluations: Math.round(EVALS * 0.8), minBudget: 5, variant: 'paper' }],
   ['mobohb', 'mobohb', { nInit: 10, minPointsInModel: 10, maxBrackets: 100000, minBudget: 5 }],
   ['mobohb (paper)', 'mobohb', { nInit: 10, minPointsInModel: 27, maxBrackets: 100000, minBudget: 5, variant: 'paper' }],
+  ['mobananas', 'mobananas', { nInit: 10, functionEvaluations: EVALS, minBudget: 5 }],
+  ['mobananas (paper)', 'mobananas', { nInit: 10, functionEvaluations: EVALS, minBudget: 5, variant: 'paper' }],
 ];
 
 export async function benchQuality(problems: [string, () => Problem][]): Promise<string[]> {
@@ -62,7 +64,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   ])) console.log(l);
   console.log('\n| method | ask() ms at 1,000 finished trials (median of 50) |\n|---|---|');
   for (const [label, method, options] of BENCH_METHODS) {
-    const o = label.startsWith('shemoa') ? { ...options, maxEvaluations: 2000 } : options;
+    const o = label.startsWith('shemoa') ? { ...options, maxEvaluations: 2000 } : label.startsWith('mobananas') ? { ...options, functionEvaluations: 2000 } : options;
     console.log(`| ${label} | ${(await benchAsk(method, o)).toFixed(3)} |`);
   }
 }
