@@ -7,3 +7,6 @@ export { hvContributions } from './hypervolume/hvc';
 export { ndsort, nonDominated } from './ndsort/index';
 export { crowdingDistance } from './indicators/crowding';
 export { igd, igdPlus, epsilonAdditive } from './indicators/distance';
+export {
+  gpWorkspaceBytes, gpLml, gpLmlGrad, gpJitter, gpModelBytes, gpPredictScratchBytes, gpFinalize, gpPredict, gpKernelMatrix, gpCholesky,
+} from './gp/index';
