@@ -211,11 +211,22 @@ export function solveLowerT(l: usize, n: i32, invd: usize, b: usize): void {
   }
 }
 
-/** Copy the strict upper triangle onto the strict lower one (a symmetric matrix from its upper half). */
+/**
+ * Copy the strict upper triangle onto the strict lower one (a symmetric matrix from its upper
+ * half), in 32 x 32 tiles so that both the rows read and the rows written stay in cache.
+ */
 export function mirrorUpper(a: usize, n: i32): void {
   const rs = <usize>n << 3;
-  for (let i = 0; i < n; i++) {
-    const row = a + <usize>i * rs;
-    for (let j = i + 1; j < n; j++) store<f64>(a + <usize>j * rs + (<usize>i << 3), load<f64>(row + (<usize>j << 3)));
+  const T = 32;
+  for (let ib = 0; ib < n; ib += T) {
+    const ie = min(n, ib + T);
+    for (let jb = ib; jb < n; jb += T) {
+      const je = min(n, jb + T);
+      for (let i = ib; i < ie; i++) {
+        const row = a + <usize>i * rs;
+        const io = <usize>i << 3;
+        for (let j = max(jb, i + 1); j < je; j++) store<f64>(a + <usize>j * rs + io, load<f64>(row + (<usize>j << 3)));
+      }
+    }
   }
 }

@@ -5,6 +5,7 @@
 // Inputs are scaled once (z = x / ℓ) and stored transposed (coordinate-major, "zt": row k holds
 // coordinate k of every point) so that the loops over points run along contiguous memory, two
 // points per f64x2.
+import { mirrorUpper } from './linalg';
 import { expNonPos } from './simd';
 
 const SQRT5: f64 = 2.23606797749978969641;
@@ -49,12 +50,48 @@ function r2single(zt: usize, n: i32, d: i32, zq: usize, j0: i32): v128 {
   return acc;
 }
 
+/** Squared scaled distances from zq to points j0 .. j0+7 of zt, four f64x2 chains at once (into out[0..4)). */
+// @ts-ignore: decorator
+@inline
+function r2oct(zt: usize, n: i32, d: i32, zq: usize, j0: i32, out: usize): void {
+  let a0 = f64x2.splat(0), a1 = f64x2.splat(0), a2 = f64x2.splat(0), a3 = f64x2.splat(0);
+  const nb = <usize>n << 3;
+  let p = zt + (<usize>j0 << 3);
+  for (let k = 0; k < d; k++) {
+    const q = v128.load64_splat(zq + (<usize>k << 3));
+    const d0 = f64x2.sub(v128.load(p), q);
+    const d1 = f64x2.sub(v128.load(p, 16), q);
+    const d2 = f64x2.sub(v128.load(p, 32), q);
+    const d3 = f64x2.sub(v128.load(p, 48), q);
+    a0 = f64x2.add(a0, f64x2.mul(d0, d0));
+    a1 = f64x2.add(a1, f64x2.mul(d1, d1));
+    a2 = f64x2.add(a2, f64x2.mul(d2, d2));
+    a3 = f64x2.add(a3, f64x2.mul(d3, d3));
+    p += nb;
+  }
+  v128.store(out, a0);
+  v128.store(out, a1, 16);
+  v128.store(out, a2, 32);
+  v128.store(out, a3, 48);
+}
+
 /**
  * Row of kernel values k(zq, z_j) for j in [0, n) into out (f64[n]); zq is a scaled point (f64[d]).
  */
 export function kernelRow(zt: usize, n: i32, d: i32, zq: usize, s: f64, out: usize): void {
   const sv = f64x2.splat(s), r5 = f64x2.splat(SQRT5), c53 = f64x2.splat(FIVE_THIRDS), one = f64x2.splat(1);
   let j = 0;
+  for (; j + 8 <= n; j += 8) {
+    const o = out + (<usize>j << 3);
+    r2oct(zt, n, d, zq, j, o);
+    for (let t = 0; t < 4; t++) {
+      const r2 = v128.load(o + (<usize>t << 4));
+      const r = f64x2.sqrt(r2);
+      const e = expNonPos(f64x2.neg(f64x2.mul(r5, r)));
+      const poly = f64x2.add(f64x2.add(one, f64x2.mul(r5, r)), f64x2.mul(c53, r2));
+      v128.store(o + (<usize>t << 4), f64x2.mul(f64x2.mul(sv, poly), e));
+    }
+  }
   for (; j + 2 <= n; j += 2) {
     const r2 = r2pair(zt, n, d, zq, j);
     const r = f64x2.sqrt(r2);
@@ -75,7 +112,8 @@ export function kernelRow(zt: usize, n: i32, d: i32, zq: usize, s: f64, out: usi
  * The training matrices in one pass over the pairs i < j:
  *   kmat: K[i][j] = K[j][i] = k(z_i, z_j), diagonal = `diag` (s + noise + jitter);
  *   gmat: G[i][j] (upper triangle only) = g(z_i, z_j), the length-scale derivative factor.
- * `zq` is scratch f64[d].
+ * Rows are filled along their upper part (contiguous), then the lower triangle is mirrored in
+ * cache blocks. `zq` is scratch f64[d].
  */
 export function buildTrain(zt: usize, n: i32, d: i32, s: f64, diag: f64, kmat: usize, gmat: usize, zq: usize): void {
   const rs = <usize>n << 3;
@@ -86,31 +124,37 @@ export function buildTrain(zt: usize, n: i32, d: i32, s: f64, diag: f64, kmat: u
     const krow = kmat + <usize>i * rs, grow = gmat + <usize>i * rs;
     store<f64>(krow + (<usize>i << 3), diag);
     let j = i + 1;
+    for (; j + 8 <= n; j += 8) {
+      const jo = <usize>j << 3;
+      r2oct(zt, n, d, zq, j, krow + jo);
+      for (let t = 0; t < 4; t++) {
+        const o = jo + (<usize>t << 4);
+        const r2 = v128.load(krow + o);
+        const r = f64x2.sqrt(r2);
+        const e = expNonPos(f64x2.neg(f64x2.mul(r5, r)));
+        const a = f64x2.add(one, f64x2.mul(r5, r));
+        v128.store(krow + o, f64x2.mul(f64x2.mul(sv, f64x2.add(a, f64x2.mul(c53, r2))), e));
+        v128.store(grow + o, f64x2.mul(f64x2.mul(gs, a), e));
+      }
+    }
     for (; j + 2 <= n; j += 2) {
       const r2 = r2pair(zt, n, d, zq, j);
       const r = f64x2.sqrt(r2);
       const e = expNonPos(f64x2.neg(f64x2.mul(r5, r)));
       const a = f64x2.add(one, f64x2.mul(r5, r));
-      const kv = f64x2.mul(f64x2.mul(sv, f64x2.add(a, f64x2.mul(c53, r2))), e);
-      const gv = f64x2.mul(f64x2.mul(gs, a), e);
       const jo = <usize>j << 3;
-      v128.store(krow + jo, kv);
-      v128.store(grow + jo, gv);
-      const io = <usize>i << 3;
-      store<f64>(kmat + <usize>j * rs + io, f64x2.extract_lane(kv, 0));
-      store<f64>(kmat + <usize>(j + 1) * rs + io, f64x2.extract_lane(kv, 1));
+      v128.store(krow + jo, f64x2.mul(f64x2.mul(sv, f64x2.add(a, f64x2.mul(c53, r2))), e));
+      v128.store(grow + jo, f64x2.mul(f64x2.mul(gs, a), e));
     }
     if (j < n) {
       const r2 = r2single(zt, n, d, zq, j);
       const r = f64x2.sqrt(r2);
       const e = expNonPos(f64x2.neg(f64x2.mul(r5, r)));
       const a = f64x2.add(one, f64x2.mul(r5, r));
-      const kv = f64x2.extract_lane(f64x2.mul(f64x2.mul(sv, f64x2.add(a, f64x2.mul(c53, r2))), e), 0);
-      const gv = f64x2.extract_lane(f64x2.mul(f64x2.mul(gs, a), e), 0);
       const jo = <usize>j << 3;
-      store<f64>(krow + jo, kv);
-      store<f64>(grow + jo, gv);
-      store<f64>(kmat + <usize>j * rs + (<usize>i << 3), kv);
+      store<f64>(krow + jo, f64x2.extract_lane(f64x2.mul(f64x2.mul(sv, f64x2.add(a, f64x2.mul(c53, r2))), e), 0));
+      store<f64>(grow + jo, f64x2.extract_lane(f64x2.mul(f64x2.mul(gs, a), e), 0));
     }
   }
+  mirrorUpper(kmat, n);
 }

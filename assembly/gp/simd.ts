@@ -31,17 +31,22 @@ const LN2_HI: f64 = 6.93147180369123816490e-01;
 const LN2_LO: f64 = 1.90821492927058770002e-10;
 const LOG2E: f64 = 1.44269504088896338700e+00;
 
+/** 2^52 + 1023: adding it to y (|y| < 2^50) rounds y to the nearest integer k and leaves k + 1023 in the low mantissa bits. */
+const SHIFTER: f64 = 4503599627371519.0;
+
 /**
  * exp(x) per lane for x <= 0 (x below -708 is clamped there: the result is then ~3e-308
  * instead of 0, harmless for kernel values). Range reduction x = k ln2 + r, |r| <= ln2/2, and
- * the degree-12 Taylor polynomial of e^r (truncation error < 2.5e-16 relative); 2^k is built
- * in the exponent bits. Within a few ulp of Math.exp.
+ * the degree-12 Taylor polynomial of e^r (truncation error < 2.5e-16 relative); k is rounded by
+ * the shifter trick, whose low mantissa bits shifted into the exponent field give 2^k.
+ * Within a few ulp of Math.exp.
  */
 // @ts-ignore: decorator
 @inline
 export function expNonPos(x: v128): v128 {
-  x = f64x2.max(x, f64x2.splat(-708.0));
-  const k = f64x2.nearest(f64x2.mul(x, f64x2.splat(LOG2E)));
+  x = f64x2.pmax(x, f64x2.splat(-708.0));
+  const t = f64x2.add(f64x2.mul(x, f64x2.splat(LOG2E)), f64x2.splat(SHIFTER));
+  const k = f64x2.sub(t, f64x2.splat(SHIFTER));
   let r = f64x2.sub(x, f64x2.mul(k, f64x2.splat(LN2_HI)));
   r = f64x2.sub(r, f64x2.mul(k, f64x2.splat(LN2_LO)));
   let p = f64x2.splat(2.08767569878680989792e-09); // 1/12!
@@ -57,9 +62,7 @@ export function expNonPos(x: v128): v128 {
   p = f64x2.add(f64x2.mul(p, r), f64x2.splat(0.5));
   p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0));
   p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0));
-  const ki = i64x2.extend_low_i32x4_s(i32x4.trunc_sat_f64x2_s_zero(k));
-  const scale = i64x2.shl(i64x2.add(ki, i64x2.splat(1023)), 52);
-  return f64x2.mul(p, scale);
+  return f64x2.mul(p, i64x2.shl(t, 52));
 }
 
 /** Scalar version of expNonPos (same arithmetic, lane 0). */

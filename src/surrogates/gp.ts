@@ -17,7 +17,7 @@
 import { wasm } from '../wasm/module.ts';
 import { readF64, withScratch, type Scratch } from '../wasm/call.ts';
 import { Rng } from '../random/rng.ts';
-import { lbfgsb, type LbfgsResult } from './lbfgs.ts';
+import { BoxLbfgs, type LbfgsResult } from './lbfgs.ts';
 
 const gp = wasm;
 
@@ -68,6 +68,14 @@ export interface GpFitOptions {
   bounds?: GpBounds;
   /** L-BFGS runs (default 3): from the first starting point and the best screened random ones */
   restarts?: number;
+  /**
+   * race the runs after the first (default true): raceIterations iterations each, then the
+   * better half continues, until one is left, which runs to convergence like the first one;
+   * false runs every start to convergence
+   */
+  race?: boolean;
+  /** iterations per run between two cuts of the race (default 10) */
+  raceIterations?: number;
   /** random starting points screened by their objective value before the runs (default 16) */
   rawSamples?: number;
   /** further starting points tried first (e.g. the previous fit's, to warm-start a refit) */
@@ -86,7 +94,7 @@ export interface GpFitOptions {
 
 export interface GpFitInfo {
   /** objective value (LML + log priors) of every L-BFGS run, in order */
-  runs: { start: 'init' | 'default' | 'random'; objective: number; iterations: number; evaluations: number; reason: LbfgsResult['reason'] }[];
+  runs: { start: 'init' | 'default' | 'random'; objective: number; iterations: number; evaluations: number; reason: LbfgsResult['reason'] | 'raced' }[];
   /** total objective evaluations (screening included) */
   evaluations: number;
 }
@@ -293,8 +301,8 @@ export class GaussianProcess {
   /**
    * Fit to n points x (row-major n x d) with targets y by maximising the log marginal
    * likelihood (plus log priors) from several starting points: the `init` ones, a default
-   * (c = 0 after standardisation, ℓ = input range, s = 1, σ² = 0.01, all in standardised
-   * units), and `rawSamples` random ones screened by value, the best of which complete the
+   * (c = 0 after standardisation, ℓ = input range, s = 1, σ² = 1, all in standardised
+   * units: everything explained by noise at first), and `rawSamples` random ones screened by value, the best of which complete the
    * `restarts` L-BFGS runs. Deterministic given the data, options and seed.
    */
   static fit(x: Float64Array | readonly number[], y: Float64Array | readonly number[], d: number, options: GpFitOptions = {}): GaussianProcess {
@@ -368,17 +376,27 @@ export class GaussianProcess {
         if (runStarts.length >= restarts) break;
         runStarts.push({ theta: c.theta, kind: c.kind });
       }
-      const runs: GpFitInfo['runs'] = [];
-      let best: { theta: Float64Array; f: number } | undefined;
-      for (const start of runStarts) {
-        const res = lbfgsb({ value, gradient }, start.theta, layout.lo, layout.hi, {
-          maxIterations: options.maxIterations ?? 200,
-          pgtol: options.pgtol,
-          ftol: options.ftol,
-        });
-        runs.push({ start: start.kind, objective: -res.f, iterations: res.iterations, evaluations: res.evaluations, reason: res.reason });
-        if (Number.isFinite(res.f) && (!best || res.f < best.f)) best = { theta: res.x, f: res.f };
+      // The first start always runs to convergence. The others race: a few iterations each,
+      // then the better half goes on, until one is left, which runs to convergence too
+      // (race: false runs every start to convergence).
+      const lbOpts = { maxIterations: options.maxIterations ?? 200, pgtol: options.pgtol, ftol: options.ftol };
+      const runs = runStarts.map((st2) => ({ kind: st2.kind, run: new BoxLbfgs({ value, gradient }, st2.theta, layout.lo, layout.hi, lbOpts) }));
+      const race = options.race ?? true;
+      const slice = options.raceIterations ?? 10;
+      let contenders = runs.slice(1).filter((r) => !Number.isNaN(r.run.f));
+      while (race && contenders.length > 1) {
+        for (const r of contenders) for (let k = 0; k < slice && r.run.step(); k++);
+        contenders.sort((a, b) => a.run.f - b.run.f);
+        contenders = contenders.slice(0, Math.ceil(contenders.length / 2));
       }
+      for (const r of [runs[0], ...contenders]) while (r.run.step());
+      let best: { theta: Float64Array; f: number } | undefined;
+      for (const r of runs) {
+        if (Number.isFinite(r.run.f) && (!best || r.run.f < best.f)) best = { theta: r.run.x, f: r.run.f };
+      }
+      const info: GpFitInfo['runs'] = runs.map((r) => ({
+        start: r.kind, objective: -r.run.f, iterations: r.run.iterations, evaluations: r.run.evaluations, reason: r.run.reason ?? 'raced',
+      }));
       if (!best) notPd(fn, 'the kernel matrix at every starting point', tries);
       // Final factorisation at the optimum, kept as the model.
       const objective = -value(best.theta);
@@ -388,7 +406,7 @@ export class GaussianProcess {
       gp.gpFinalize(n, d, ws, ptr);
       return new GaussianProcess({
         n, d, hyperparameters: hyperparametersOf(best.theta, d), lml, objective, jitter,
-        yShift: st.shift, yScale: st.scale, ptr, fitInfo: { runs, evaluations },
+        yShift: st.shift, yScale: st.scale, ptr, fitInfo: { runs: info, evaluations },
       });
     });
   }
@@ -571,7 +589,7 @@ function paramLayout(fn: string, x: ArrayLike<number>, z: Float64Array, n: numbe
   } else {
     lo[d + 2] = Math.log(nb[0]);
     hi[d + 2] = Math.log(nb[1]);
-    theta0[d + 2] = Math.log(0.01 * v);
+    theta0[d + 2] = Math.log(v);
     rlo[d + 2] = Math.log(Math.max(nb[0], 1e-6 * v));
     rhi[d + 2] = Math.log(Math.min(nb[1], 0.5 * v));
   }

@@ -42,37 +42,91 @@ export interface LbfgsResult {
  * If f(x0) is not finite the result reports 'nonFinite' with f = NaN.
  */
 export function lbfgsb(obj: BoxObjective, x0: ArrayLike<number>, lo: ArrayLike<number>, hi: ArrayLike<number>, options: LbfgsOptions = {}): LbfgsResult {
-  const n = x0.length;
-  const m = options.memory ?? 10;
-  const maxIter = options.maxIterations ?? 200;
-  const maxEvals = options.maxEvaluations ?? 4 * maxIter;
-  const pgtol = options.pgtol ?? 1e-5;
-  const ftol = options.ftol ?? 2.220446049250313e-9;
-  const clampTo = (v: number, i: number) => Math.min(hi[i], Math.max(lo[i], v));
+  const run = new BoxLbfgs(obj, x0, lo, hi, options);
+  while (run.step());
+  return run.result();
+}
 
-  const x = Float64Array.from(x0, clampTo);
-  const g = new Float64Array(n), gt = new Float64Array(n), xt = new Float64Array(n), d = new Float64Array(n);
-  const free = new Uint8Array(n);
-  const S: Float64Array[] = [], Y: Float64Array[] = [], rho: number[] = [];
-  const alphaBuf = new Float64Array(m);
-  let evaluations = 1;
-  let fx = obj.value(x);
-  if (!Number.isFinite(fx)) return { x, f: Number.NaN, iterations: 0, evaluations, reason: 'nonFinite' };
-  obj.gradient(g);
-  let iterations = 0;
-  let reason: LbfgsResult['reason'] = 'maxIterations';
+/**
+ * The same minimisation one iteration at a time (step() returns false once it has stopped),
+ * so that several runs can be interleaved. Every step() calls obj.value() before
+ * obj.gradient() for the same point, so runs sharing one objective do not disturb each other.
+ */
+export class BoxLbfgs {
+  x: Float64Array;
+  f: number;
+  iterations = 0;
+  evaluations = 1;
+  reason: LbfgsResult['reason'] | undefined;
+  private readonly g: Float64Array;
+  private readonly gt: Float64Array;
+  private readonly xt: Float64Array;
+  private readonly d: Float64Array;
+  private readonly free: Uint8Array;
+  private readonly S: Float64Array[] = [];
+  private readonly Y: Float64Array[] = [];
+  private readonly rho: number[] = [];
+  private readonly alphaBuf: Float64Array;
+  private readonly m: number;
+  private readonly maxIter: number;
+  private readonly maxEvals: number;
+  private readonly pgtol: number;
+  private readonly ftol: number;
 
-  for (; iterations < maxIter; iterations++) {
+  constructor(private readonly obj: BoxObjective, x0: ArrayLike<number>, private readonly lo: ArrayLike<number>, private readonly hi: ArrayLike<number>, options: LbfgsOptions = {}) {
+    const n = x0.length;
+    this.m = options.memory ?? 10;
+    this.maxIter = options.maxIterations ?? 200;
+    this.maxEvals = options.maxEvaluations ?? 4 * this.maxIter;
+    this.pgtol = options.pgtol ?? 1e-5;
+    this.ftol = options.ftol ?? 2.220446049250313e-9;
+    this.x = Float64Array.from(x0, (v, i) => this.clampTo(v, i));
+    this.g = new Float64Array(n);
+    this.gt = new Float64Array(n);
+    this.xt = new Float64Array(n);
+    this.d = new Float64Array(n);
+    this.free = new Uint8Array(n);
+    this.alphaBuf = new Float64Array(this.m);
+    this.f = obj.value(this.x);
+    if (!Number.isFinite(this.f)) {
+      this.f = Number.NaN;
+      this.reason = 'nonFinite';
+      return;
+    }
+    obj.gradient(this.g);
+  }
+
+  private clampTo(v: number, i: number): number {
+    return Math.min(this.hi[i], Math.max(this.lo[i], v));
+  }
+
+  get done(): boolean {
+    return this.reason !== undefined;
+  }
+
+  result(): LbfgsResult {
+    return { x: this.x, f: this.f, iterations: this.iterations, evaluations: this.evaluations, reason: this.reason ?? 'maxIterations' };
+  }
+
+  /** One iteration; false when the run has stopped (now or before). */
+  step(): boolean {
+    if (this.reason !== undefined) return false;
+    if (this.iterations >= this.maxIter) {
+      this.reason = 'maxIterations';
+      return false;
+    }
+    const { x, g, gt, xt, d, free, S, Y, rho, alphaBuf, lo, hi, obj } = this;
+    const n = x.length;
     // Projected gradient and the free set.
     let pgmax = 0;
     for (let i = 0; i < n; i++) {
-      const p = clampTo(x[i] - g[i], i) - x[i];
+      const p = this.clampTo(x[i] - g[i], i) - x[i];
       pgmax = Math.max(pgmax, Math.abs(p));
       free[i] = lo[i] === hi[i] || (x[i] <= lo[i] && g[i] > 0) || (x[i] >= hi[i] && g[i] < 0) ? 0 : 1;
     }
-    if (pgmax <= pgtol) {
-      reason = 'pgtol';
-      break;
+    if (pgmax <= this.pgtol) {
+      this.reason = 'pgtol';
+      return false;
     }
     // Two-loop recursion on the free variables.
     for (let i = 0; i < n; i++) d[i] = free[i] ? -g[i] : 0;
@@ -111,8 +165,8 @@ export function lbfgsb(obj: BoxObjective, x0: ArrayLike<number>, lo: ArrayLike<n
         gd -= d[i] * d[i];
       }
       if (!(gd < 0)) {
-        reason = 'pgtol';
-        break;
+        this.reason = 'pgtol';
+        return false;
       }
     }
     // First step (no curvature yet): at most a unit move in any coordinate.
@@ -125,24 +179,24 @@ export function lbfgsb(obj: BoxObjective, x0: ArrayLike<number>, lo: ArrayLike<n
     let ft = Number.NaN;
     let accepted = false;
     for (let ls = 0; ls < 40; ls++) {
-      if (evaluations >= maxEvals) break;
+      if (this.evaluations >= this.maxEvals) break;
       let decrease = 0, moved = false;
       for (let i = 0; i < n; i++) {
-        xt[i] = free[i] ? clampTo(x[i] + t * d[i], i) : x[i];
+        xt[i] = free[i] ? this.clampTo(x[i] + t * d[i], i) : x[i];
         decrease += g[i] * (xt[i] - x[i]);
         if (xt[i] !== x[i]) moved = true;
       }
       if (!moved) break;
-      evaluations++;
+      this.evaluations++;
       ft = obj.value(xt);
-      if (Number.isFinite(ft) && ft <= fx + 1e-4 * decrease) {
+      if (Number.isFinite(ft) && ft <= this.f + 1e-4 * decrease) {
         accepted = true;
         break;
       }
       // Quadratic interpolation of the value along the ray, safeguarded to [0.1 t, 0.5 t].
       let tn = 0.5 * t;
       if (Number.isFinite(ft)) {
-        const denom = 2 * (ft - fx - decrease);
+        const denom = 2 * (ft - this.f - decrease);
         if (denom > 0) tn = Math.min(0.5 * t, Math.max(0.1 * t, (-decrease * t) / denom));
       } else {
         tn = 0.25 * t;
@@ -150,17 +204,17 @@ export function lbfgsb(obj: BoxObjective, x0: ArrayLike<number>, lo: ArrayLike<n
       t = tn;
     }
     if (!accepted) {
-      if (evaluations >= maxEvals) {
-        reason = 'maxEvaluations';
-        break;
+      if (this.evaluations >= this.maxEvals) {
+        this.reason = 'maxEvaluations';
+        return false;
       }
       if (S.length > 0) {
         // Retry from steepest descent before giving up.
         S.length = Y.length = rho.length = 0;
-        continue;
+        return true;
       }
-      reason = 'lineSearch';
-      break;
+      this.reason = 'lineSearch';
+      return false;
     }
     obj.gradient(gt);
     const s = new Float64Array(n), y = new Float64Array(n);
@@ -172,7 +226,7 @@ export function lbfgsb(obj: BoxObjective, x0: ArrayLike<number>, lo: ArrayLike<n
       yy += y[i] * y[i];
     }
     if (sy > 1e-10 * yy) {
-      if (S.length === m) {
+      if (S.length === this.m) {
         S.shift();
         Y.shift();
         rho.shift();
@@ -181,21 +235,19 @@ export function lbfgsb(obj: BoxObjective, x0: ArrayLike<number>, lo: ArrayLike<n
       Y.push(y);
       rho.push(1 / sy);
     }
-    const prev = fx;
+    const prev = this.f;
     x.set(xt);
     g.set(gt);
-    fx = ft;
-    if ((prev - fx) <= ftol * Math.max(Math.abs(prev), Math.abs(fx), 1)) {
-      iterations++;
-      reason = 'ftol';
-      break;
+    this.f = ft;
+    this.iterations++;
+    if (prev - ft <= this.ftol * Math.max(Math.abs(prev), Math.abs(ft), 1)) {
+      this.reason = 'ftol';
+      return false;
     }
-    if (evaluations >= maxEvals) {
-      iterations++;
-      reason = 'maxEvaluations';
-      break;
+    if (this.evaluations >= this.maxEvals) {
+      this.reason = 'maxEvaluations';
+      return false;
     }
+    return true;
   }
-  // The caller's objective may hold state of the last value() call: leave it at x.
-  return { x, f: fx, iterations, evaluations, reason };
 }

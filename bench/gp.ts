@@ -1,0 +1,183 @@
+// Gaussian-process regression against scikit-learn, side by side in one run: for n = 100, 200,
+// 500, 1000 points uniform in [0,1]^13 (seeded) with a smooth test function plus small noise,
+// the fit time and log marginal likelihood, and the time to predict mean + std at 10,000
+// points. Both sides read the same data files.
+//
+// sklearn: GaussianProcessRegressor(ConstantKernel() * Matern(nu=2.5, length_scale=ones(13))
+//          + WhiteKernel(), normalize_y=True, n_restarts_optimizer=0)   (default bounds 1e-5..1e5)
+// ours:    GaussianProcess.fit(x, y, 13, { normalizeY: true, bounds: the same 1e-5..1e5,
+//          restarts: 1 }) -- one L-BFGS run from the default start like n_restarts_optimizer=0
+//          (constant mean) -- and, in extra columns, the default fit (3 starts, raced);
+//          predict(xq, { observationNoise: true }) since sklearn's std includes the WhiteKernel's noise.
+// LML convention: both report the log marginal likelihood of the standardised targets
+// (y - mean) / std (population std); our model has one more hyperparameter (the constant mean).
+// As a check of that convention, our LML and predictions are also computed at sklearn's fitted
+// hyperparameters (mean 0): they must equal sklearn's.
+//
+// Standalone: npx tsx bench/gp.ts [n,n,...]     (GP_PYTHON: interpreter with sklearn, default
+// /usr/bin/python3; build the kernels first: npm run build:wasm)
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Rng } from '../src/random/rng.ts';
+import { GaussianProcess } from '../src/surrogates/gp.ts';
+import { machine, median } from './harness.ts';
+
+const D = 13;
+const M = 10_000;
+export const GP_BENCH_SIZES = [100, 200, 500, 1000];
+
+/** The smooth test function: weighted sines of every coordinate (periods 2π, π, 2π/3) and one interaction. */
+export function testFunction(x: ArrayLike<number>, off = 0): number {
+  let s = 0;
+  for (let k = 0; k < D; k++) s += Math.sin((1 + (k % 3)) * x[off + k] + 0.5 * k) / (1 + 0.3 * k);
+  return s + x[off] * x[off + 1];
+}
+
+export function gpBenchData(n: number, seed = 1): { x: Float64Array; y: Float64Array; xq: Float64Array } {
+  const rng = new Rng(seed * 1000 + n);
+  const x = Float64Array.from({ length: n * D }, () => rng.random());
+  const y = Float64Array.from({ length: n }, (_, i) => testFunction(x, i * D) + 0.05 * rng.normal());
+  const xq = Float64Array.from({ length: M * D }, () => rng.random());
+  return { x, y, xq };
+}
+
+const SKLEARN = String.raw`
+import json, sys, time, warnings
+import numpy as np
+from sklearn.gaussian_process import GaussianProcessRegressor
+from sklearn.gaussian_process.kernels import ConstantKernel, Matern, WhiteKernel
+warnings.filterwarnings("ignore")
+d, n, m, path = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+x = np.fromfile(path + "/x.f64", dtype="<f8").reshape(n, d)
+y = np.fromfile(path + "/y.f64", dtype="<f8")
+xq = np.fromfile(path + "/xq.f64", dtype="<f8").reshape(m, d)
+kernel = ConstantKernel() * Matern(nu=2.5, length_scale=np.ones(d)) + WhiteKernel()
+gpr = GaussianProcessRegressor(kernel, normalize_y=True, n_restarts_optimizer=0)
+t = time.perf_counter(); gpr.fit(x, y); fit = time.perf_counter() - t
+t = time.perf_counter(); mu, sd = gpr.predict(xq, return_std=True); pred = time.perf_counter() - t
+k = gpr.kernel_
+mu.astype("<f8").tofile(path + "/mu.f64"); sd.astype("<f8").tofile(path + "/sd.f64")
+print(json.dumps({"fit": fit, "predict": pred, "lml": float(gpr.log_marginal_likelihood_value_),
+  "constant": float(k.k1.k1.constant_value), "lengthscales": [float(v) for v in np.atleast_1d(k.k1.k2.length_scale)],
+  "noise": float(k.k2.noise_level)}))
+`;
+
+interface SklearnRun {
+  fit: number;
+  predict: number;
+  lml: number;
+  constant: number;
+  lengthscales: number[];
+  noise: number;
+  mu: Float64Array;
+  sd: Float64Array;
+}
+
+function runSklearn(python: string, dir: string, n: number): SklearnRun | string {
+  const script = join(dir, 'sk.py');
+  writeFileSync(script, SKLEARN);
+  const r = spawnSync(python, [script, String(D), String(n), String(M), dir], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  if (r.status !== 0) return `sklearn failed: ${(r.stderr || r.error?.message || '').trim().split('\n').pop()}`;
+  const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as Omit<SklearnRun, 'mu' | 'sd'>;
+  const f64 = (name: string) => {
+    const b = readFileSync(join(dir, name));
+    return new Float64Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+  };
+  return { ...out, mu: f64('mu.f64'), sd: f64('sd.f64') };
+}
+
+export interface GpBenchRow {
+  n: number;
+  /** one start (as sklearn) */
+  fitS: number;
+  lml: number;
+  /** default options (3 raced starts) */
+  fitDefaultS: number;
+  lmlDefault: number;
+  predictS: number;
+  sk?: SklearnRun;
+  skError?: string;
+  /** our LML at sklearn's hyperparameters minus sklearn's LML */
+  checkLml?: number;
+  /** max |Δ| of mean and std at sklearn's hyperparameters */
+  checkMean?: number;
+  checkStd?: number;
+}
+
+export function benchGp(options: { sizes?: number[]; python?: string; log?: (s: string) => void } = {}): GpBenchRow[] {
+  const python = options.python ?? process.env.GP_PYTHON ?? '/usr/bin/python3';
+  const log = options.log ?? (() => {});
+  const rows: GpBenchRow[] = [];
+  const dir = mkdtempSync(join(tmpdir(), 'paretonas-gp-bench-'));
+  const bounds = { lengthscale: [1e-5, 1e5], outputscale: [1e-5, 1e5], noise: [1e-5, 1e5] } as const;
+  for (const n of options.sizes ?? GP_BENCH_SIZES) {
+    const { x, y, xq } = gpBenchData(n);
+    writeFileSync(join(dir, 'x.f64'), x);
+    writeFileSync(join(dir, 'y.f64'), y);
+    writeFileSync(join(dir, 'xq.f64'), xq);
+    // ours: one fit per size (the first call of the smallest size also warms the module up)
+    if (rows.length === 0) GaussianProcess.fit(x.subarray(0, 20 * D), y.subarray(0, 20), D).dispose();
+    let t = performance.now();
+    const model = GaussianProcess.fit(x, y, D, { normalizeY: true, bounds, restarts: 1 });
+    const fitS = (performance.now() - t) / 1000;
+    t = performance.now();
+    const byDefault = GaussianProcess.fit(x, y, D, { normalizeY: true, bounds });
+    const fitDefaultS = (performance.now() - t) / 1000;
+    byDefault.dispose();
+    const times: number[] = [];
+    for (let r = 0; r < 3; r++) {
+      t = performance.now();
+      model.predict(xq, { observationNoise: true });
+      times.push((performance.now() - t) / 1000);
+    }
+    const row: GpBenchRow = { n, fitS, lml: model.lml, fitDefaultS, lmlDefault: byDefault.lml, predictS: median(times) };
+    model.dispose();
+    log(`n = ${n}: ours fit ${fitS.toFixed(3)} s, LML ${model.lml.toFixed(3)}; sklearn running...`);
+    const sk = runSklearn(python, dir, n);
+    if (typeof sk === 'string') row.skError = sk;
+    else {
+      row.sk = sk;
+      const at = GaussianProcess.fromHyperparameters(x, y, D, { mean: 0, lengthscales: sk.lengthscales, outputscale: sk.constant, noise: sk.noise }, { normalizeY: true });
+      row.checkLml = at.lml - sk.lml;
+      const p = at.predict(xq, { observationNoise: true });
+      let em = 0, es = 0;
+      for (let i = 0; i < M; i++) {
+        em = Math.max(em, Math.abs(p.mean[i] - sk.mu[i]));
+        es = Math.max(es, Math.abs(Math.sqrt(p.variance[i]) - sk.sd[i]));
+      }
+      row.checkMean = em;
+      row.checkStd = es;
+      at.dispose();
+    }
+    rows.push(row);
+  }
+  return rows;
+}
+
+export function printGpTable(rows: GpBenchRow[]): void {
+  const f = (s: number) => (s < 0.1 ? `${(s * 1000).toFixed(1)} ms` : `${s.toFixed(2)} s`);
+  const dl = (a: number, b: number) => `${a - b >= 0 ? '+' : ''}${(a - b).toFixed(3)}`;
+  console.log(`\n### GP regression vs scikit-learn 1.2 (d = ${D}; fit: ours with one start like n_restarts_optimizer=0, then our default of 3 raced starts; predict mean + std at ${M} points; LML of the standardised targets)\n`);
+  console.log('| n | fit sklearn | fit ours (1 start) | speed-up | LML sklearn | LML ours | ΔLML | fit ours (default) | speed-up | LML ours (default) | ΔLML | predict sklearn | predict ours | speed-up | check at sklearn θ: ΔLML, max Δmean, max Δstd |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+  for (const r of rows) {
+    if (!r.sk) {
+      console.log(`| ${r.n} | — | ${f(r.fitS)} | — | — | ${r.lml.toFixed(3)} | — | ${f(r.fitDefaultS)} | — | ${r.lmlDefault.toFixed(3)} | — | — | ${f(r.predictS)} | — | ${r.skError ?? ''} |`);
+      continue;
+    }
+    const s = r.sk;
+    console.log(
+      `| ${r.n} | ${f(s.fit)} | ${f(r.fitS)} | ${(s.fit / r.fitS).toFixed(1)}x | ${s.lml.toFixed(3)} | ${r.lml.toFixed(3)} | ${dl(r.lml, s.lml)} ` +
+        `| ${f(r.fitDefaultS)} | ${(s.fit / r.fitDefaultS).toFixed(1)}x | ${r.lmlDefault.toFixed(3)} | ${dl(r.lmlDefault, s.lml)} ` +
+        `| ${f(s.predict)} | ${f(r.predictS)} | ${(s.predict / r.predictS).toFixed(1)}x | ${r.checkLml!.toExponential(1)}, ${r.checkMean!.toExponential(1)}, ${r.checkStd!.toExponential(1)} |`,
+    );
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const sizes = process.argv[2] ? process.argv[2].split(',').map(Number) : GP_BENCH_SIZES;
+  console.log(`# GP benchmark on ${machine()}`);
+  printGpTable(benchGp({ sizes, log: (s) => console.error(s) }));
+}
