@@ -1,5 +1,6 @@
 // Methods by name, with their presets, for the CLI, studies and resuming from a journal.
 import { createMobohb, MOBOHB_PRESETS } from './mobohb/index.ts';
+import { createMsehvi, MSEHVI_PRESETS } from './msehvi/index.ts';
 import { createNsga2 } from './nsga2/index.ts';
 import { createRandom } from './random/index.ts';
 import { createShemoa, SHEMOA_PRESETS } from './shemoa/index.ts';
@@ -30,6 +31,11 @@ const METHODS: Record<string, MethodEntry> = {
     factory: createMobohb as OptimizerFactory<Record<string, unknown>>,
     presets: MOBOHB_PRESETS as unknown as Record<string, Record<string, unknown>>,
     summary: 'MO-BOHB: Hyperband brackets, non-dominated promotion, multi-objective TPE sampler',
+  },
+  msehvi: {
+    factory: createMsehvi as OptimizerFactory<Record<string, unknown>>,
+    presets: MSEHVI_PRESETS as unknown as Record<string, Record<string, unknown>>,
+    summary: 'MS-EHVI: GP surrogate (known size objective on the NAS spaces), exact expected hypervolume improvement',
   },
 };
 

@@ -7,4 +7,7 @@ export const CONTRACT_METHODS: { label: string; name: string; options: Record<st
   { label: 'shemoa (paper)', name: 'shemoa', options: { populationSize: 6, maxEvaluations: 60, variant: 'paper' } },
   { label: 'mobohb', name: 'mobohb', options: { nInit: 6, minPointsInModel: 8, maxBrackets: 60 } },
   { label: 'mobohb (paper)', name: 'mobohb', options: { nInit: 6, minPointsInModel: 8, maxBrackets: 60, variant: 'paper' } },
+  // a light acquisition (ask() of a few ms) so that the wall-clock test holds on a loaded machine
+  { label: 'msehvi', name: 'msehvi', options: { nInit: 6, rawSamples: 100, numRestarts: 1, localSteps: 4, neighbours: 8, gp: { restarts: 1 } } },
+  { label: 'msehvi (paper)', name: 'msehvi', options: { nInit: 6, rawSamples: 100, numRestarts: 1, localSteps: 4, neighbours: 8, gp: { restarts: 1 }, variant: 'paper' } },
 ];
