@@ -14,13 +14,21 @@
 // As a check of that convention, our LML and predictions are also computed at sklearn's fitted
 // hyperparameters (mean 0): they must equal sklearn's.
 //
+// Also: the time of one MS-EHVI ask() at 50, 100 and 200 finished trials (benchMsehviAsk).
+//
 // Standalone: npx tsx bench/gp.ts [n,n,...]     (GP_PYTHON: interpreter with sklearn, default
 // /usr/bin/python3; build the kernels first: npm run build:wasm)
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { getMethod } from '../src/optimizers/index.ts';
 import { Rng } from '../src/random/rng.ts';
+import { nasAxSpace, toNetworkConfig } from '../src/space/nas.ts';
+import type { Config } from '../src/space/types.ts';
+import { MemoryStorage } from '../src/study/storage.ts';
+import { Study } from '../src/study/study.ts';
+import { networkSpec } from '../src/train/network.ts';
 import { GaussianProcess } from '../src/surrogates/gp.ts';
 import { machine, median } from './harness.ts';
 
@@ -176,8 +184,52 @@ export function printGpTable(rows: GpBenchRow[]): void {
   }
 }
 
+export const MSEHVI_ASK_SIZES = [50, 100, 200];
+
+/**
+ * Milliseconds of one MS-EHVI ask() (default options: GP fit with priors, 1000 Sobol candidates,
+ * 5 local searches) once the study holds `n` finished trials, on the Ax form of the NAS space
+ * (15 encoded dimensions) with the exact log10 parameter count as the known second objective
+ * and a cheap synthetic first objective. The first proposal after an n-point design, then the
+ * median of the next three.
+ */
+export async function benchMsehviAsk(sizes = MSEHVI_ASK_SIZES): Promise<{ n: number; firstMs: number; medianMs: number }[]> {
+  const space = nasAxSpace();
+  const evaluate = (c: Config): number[] => {
+    const size = Math.log10(networkSpec(toNetworkConfig(c), [3, 16, 16], 17).numParams);
+    const lr = Math.log10(c.lr_init as number);
+    const err = -100 / (1 + Math.exp(-(size - 4))) + 8 * Math.abs(lr + 3) + (c.batch_norm ? 0 : 3) + 2 * Math.sin(c.batch_size as number);
+    return [err, size];
+  };
+  const out: { n: number; firstMs: number; medianMs: number }[] = [];
+  for (const n of sizes) {
+    const study = Study.create(
+      { space, directions: ['minimize', 'minimize'], referencePoint: [0, 8], method: 'msehvi', methodOptions: { nInit: n }, seed: 1, storage: new MemoryStorage(), onWarning: () => {} },
+      (ctx, meta) => getMethod('msehvi').factory(ctx, meta.methodOptions ?? {}),
+    );
+    await study.optimize((t) => evaluate(t.params), { maxEvaluations: n });
+    const times: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const t0 = performance.now();
+      const trial = study.ask()!;
+      times.push(performance.now() - t0);
+      study.tell(trial, evaluate(trial.params));
+    }
+    out.push({ n, firstMs: times[0], medianMs: median(times.slice(1)) });
+  }
+  return out;
+}
+
+export function printMsehviAsk(rows: { n: number; firstMs: number; medianMs: number }[]): void {
+  console.log('\n### MS-EHVI ask() (NAS space, known size objective, default options)\n');
+  console.log('| finished trials | first proposal | median of the next 3 |');
+  console.log('|---|---|---|');
+  for (const r of rows) console.log(`| ${r.n} | ${r.firstMs.toFixed(0)} ms | ${r.medianMs.toFixed(0)} ms |`);
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   const sizes = process.argv[2] ? process.argv[2].split(',').map(Number) : GP_BENCH_SIZES;
   console.log(`# GP benchmark on ${machine()}`);
   printGpTable(benchGp({ sizes, log: (s) => console.error(s) }));
+  printMsehviAsk(await benchMsehviAsk());
 }

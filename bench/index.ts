@@ -1,5 +1,5 @@
 // `npm run bench`: every benchmark, one after the other.
-import { benchGp, GP_BENCH_SIZES, printGpTable } from './gp.ts';
+import { benchGp, benchMsehviAsk, GP_BENCH_SIZES, printGpTable, printMsehviAsk } from './gp.ts';
 import { benchPareto } from './pareto.ts';
 import { machine, printTable } from './harness.ts';
 
@@ -12,4 +12,5 @@ printTable('Pareto kernels (all values checked before timing)', benchPareto());
 if (process.env.BENCH_GP !== '0') {
   const sizes = process.env.BENCH_GP_SIZES ? process.env.BENCH_GP_SIZES.split(',').map(Number) : GP_BENCH_SIZES;
   printGpTable(benchGp({ sizes }));
+  printMsehviAsk(await benchMsehviAsk());
 }

@@ -20,6 +20,9 @@ export function expectedShortfall(t: number, mu: number, sd: number): number {
   if (t === -Infinity) return 0;
   if (!(sd > 0)) return t > mu ? t - mu : 0;
   const z = (t - mu) / sd;
+  // Beyond |z| = 9 the tail terms are below 1e-19 sd: exact in double precision.
+  if (z < -9) return 0;
+  if (z > 9) return t - mu;
   const v = sd * (Math.exp(-0.5 * z * z) * INV_SQRT_2PI + z * normalCdf(z));
   return v > 0 ? v : 0;
 }
@@ -66,6 +69,8 @@ export function ehvi2(front: Float64Array, reference: [number, number], mean: Fl
     for (let i = 0; i <= k; i++) {
       const xNext = i < k ? stair[2 * i] : r1;
       const h = i === 0 ? r2 : stair[2 * i - 1];
+      // heights decrease along the staircase: once Y2 surely lies above them, nothing more
+      if (!(s2 > 0) && h <= mu2) break;
       const cur = expectedShortfall(xNext, mu1, s1);
       const w = cur - prev;
       if (w > 0) total += w * expectedShortfall(h, mu2, s2);

@@ -35,7 +35,7 @@ import { Sobol } from '../../space/sobol.ts';
 import type { Config } from '../../space/types.ts';
 import { GaussianProcess, type GpFitOptions, type GpHyperparameters } from '../../surrogates/gp.ts';
 import type { AskResult, FinishedTrial, Optimizer, OptimizerContext, OptimizerFactory } from '../types.ts';
-import { ehvi2 } from './ehvi-local.ts';
+import { ehvi2, staircase } from './ehvi-local.ts';
 import { CubeEncoder } from './encoding.ts';
 import { isNasSpace, log10ParamCount, type KnownObjectiveFn } from './known.ts';
 
@@ -285,7 +285,8 @@ export const createMsehvi: OptimizerFactory<MsehviOptions> = (ctx, options = {})
       return { params: fromDesign(), info: { source: 'sobol', reason: err instanceof Error ? err.message : String(err) } };
     }
     try {
-      const score = scorer(models, front);
+      // the staircase of the observed front, built once (ehvi2 of a staircase is the same)
+      const score = scorer(models, staircase(front, ref));
       const best = new Map<string, { config: Config; value: number }>();
       const note = (s: Scored) => {
         s.configs.forEach((c, i) => {
@@ -296,7 +297,7 @@ export const createMsehvi: OptimizerFactory<MsehviOptions> = (ctx, options = {})
       };
       const sobol = new Sobol(Math.max(1, D), { seed: rng.nextU32() });
       const raw = Array.from({ length: o.rawSamples }, () => sobol.next().subarray(0, D));
-      const rawScored = scorer(models, front)(raw);
+      const rawScored = score(raw);
       note(rawScored);
       // Local searches from the best distinct raw candidates.
       const order = Array.from({ length: raw.length }, (_, i) => i).sort((a, b) => rawScored.ehvi[b] - rawScored.ehvi[a] || a - b);
