@@ -301,9 +301,11 @@ export class GaussianProcess {
   /**
    * Fit to n points x (row-major n x d) with targets y by maximising the log marginal
    * likelihood (plus log priors) from several starting points: the `init` ones, a default
-   * (c = 0 after standardisation, ℓ = input range, s = 1, σ² = 1, all in standardised
-   * units: everything explained by noise at first), and `rawSamples` random ones screened by value, the best of which complete the
-   * `restarts` L-BFGS runs. Deterministic given the data, options and seed.
+   * (ℓ = each input's range, s = σ² = var(y), c = mean(y): 0, 1, 1 after standardisation,
+   * i.e. everything explained by noise at first, as sklearn starts), and `rawSamples` random
+   * ones drawn in a box around the default and screened by their value. The first of these
+   * (init, else the default) and the best of the rest make up the `restarts` L-BFGS runs
+   * (raced, see `race`). Deterministic given the data, options and seed.
    */
   static fit(x: Float64Array | readonly number[], y: Float64Array | readonly number[], d: number, options: GpFitOptions = {}): GaussianProcess {
     const fn = 'GaussianProcess.fit';
@@ -332,7 +334,7 @@ export class GaussianProcess {
       const value = (th: Float64Array): number => {
         evaluations++;
         thetaView().set(th);
-        lastTheta = th;
+        lastTheta = Float64Array.from(th);
         const lml = gp.gpLml(px, py, n, d, pt, ws, tries);
         if (!Number.isFinite(lml)) return Number.NaN;
         return -(lml + logPrior(th, d, priors));
