@@ -109,17 +109,21 @@ function jitterAt(t: i32, meanDiag: f64): f64 {
  * or NaN when the matrix is not positive definite even with the largest jitter of `maxTries`
  * attempts (attempt t >= 1 adds (s + σ²) 10^(t-10) to the diagonal: 1e-9 ... 1e-3 relative for
  * maxTries = 8). The jitter used is in the header (H_JITTER); -1 after a failure.
+ * With profileMean != 0 the constant mean is not read from θ[0] but set to its optimum for the
+ * other hyperparameters, the generalised least-squares estimate c = 1ᵀK⁻¹y / 1ᵀK⁻¹1 clamped to
+ * [meanLo, meanHi], and written back into θ[0]; the LML is then the profile likelihood, whose
+ * gradient in the other hyperparameters is the partial one (∂LML/∂c = 0 at the optimum, and c
+ * is constant where clamped).
  */
-export function gpLml(x: usize, y: usize, n: i32, d: i32, theta: usize, ws: usize, maxTries: i32): f64 {
+export function gpLml(x: usize, y: usize, n: i32, d: i32, theta: usize, ws: usize, maxTries: i32, profileMean: i32, meanLo: f64, meanHi: f64): f64 {
   const K = wsK(ws, n), G = wsG(ws, n), zt = wsZt(ws, n), alpha = wsAlpha(ws, n, d), invd = wsInvd(ws, n, d);
-  const invls = wsInvls(ws, n, d), zq = wsZq(ws, n, d), hdr = wsHdr(ws, n, d);
-  const c = load<f64>(theta);
+  const invls = wsInvls(ws, n, d), zq = wsZq(ws, n, d), hdr = wsHdr(ws, n, d), ones = wsRows(ws, n, d);
+  let c = load<f64>(theta);
   for (let k = 0; k < d; k++) store<f64>(invls + (<usize>k << 3), Math.exp(-load<f64>(theta + (<usize>(1 + k) << 3))));
   const s = Math.exp(load<f64>(theta + (<usize>(d + 1) << 3)));
   const noise = Math.exp(load<f64>(theta + (<usize>(d + 2) << 3)));
   store<f64>(hdr + (H_S << 3), s);
   store<f64>(hdr + (H_NOISE << 3), noise);
-  store<f64>(hdr + (H_C << 3), c);
   store<f64>(hdr + (H_OK << 3), 0);
   scaleTranspose(x, n, d, invls, zt);
   buildTrain(zt, n, d, s, s + noise, K, G, zq);
@@ -143,13 +147,26 @@ export function gpLml(x: usize, y: usize, n: i32, d: i32, theta: usize, ws: usiz
     return NaN;
   }
   store<f64>(hdr + (H_JITTER << 3), jitter);
-  for (let i = 0; i < n; i++) store<f64>(alpha + (<usize>i << 3), load<f64>(y + (<usize>i << 3)) - c);
+  // z = L⁻¹ (y - c 1) = L⁻¹ y - c L⁻¹ 1
+  memory.copy(alpha, y, <usize>n << 3);
   solveLower(K, n, invd, alpha);
+  for (let i = 0; i < n; i++) store<f64>(ones + (<usize>i << 3), 1.0);
+  solveLower(K, n, invd, ones);
+  if (profileMean != 0) {
+    const den = dot(ones, ones, n);
+    c = den > 0 ? dot(ones, alpha, n) / den : 0;
+    if (c < meanLo) c = meanLo;
+    if (c > meanHi) c = meanHi;
+    store<f64>(theta, c);
+  }
+  store<f64>(hdr + (H_C << 3), c);
   let quad = 0.0, logdet = 0.0;
   for (let i = 0; i < n; i++) {
-    const z = load<f64>(alpha + (<usize>i << 3));
+    const io = <usize>i << 3;
+    const z = load<f64>(alpha + io) - c * load<f64>(ones + io);
+    store<f64>(alpha + io, z);
     quad += z * z;
-    logdet -= Math.log(load<f64>(invd + (<usize>i << 3)));
+    logdet -= Math.log(load<f64>(invd + io));
   }
   solveLowerT(K, n, invd, alpha);
   store<f64>(hdr + (H_LOGDET << 3), 2 * logdet);

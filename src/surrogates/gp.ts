@@ -6,7 +6,8 @@
 // Hyperparameters are fitted by maximising the exact log marginal likelihood (optionally plus
 // log Gamma priors on the length scales and the output scale, as BoTorch: Gamma(3, 6) and
 // Gamma(2, 0.15)) over θ = [c, log ℓ_1..log ℓ_d, log s, log σ²] with a box-constrained L-BFGS
-// (lbfgs.ts) from several seeded starting points. With normalizeY (default) the targets are
+// (lbfgs.ts) from several seeded starting points; the constant mean is profiled out (its
+// optimum given the rest is closed-form), which removes the slowest direction of the search. With normalizeY (default) the targets are
 // standardised first, (y - mean) / std (population std; 0 -> 1), and every hyperparameter and
 // the reported LML live in that standardised space (sklearn's convention); predictions are in
 // the original units.
@@ -58,7 +59,10 @@ export interface GpBounds {
 export interface GpFitOptions {
   /** standardise the targets (default true) */
   normalizeY?: boolean;
-  /** 'constant' (default, fitted) or 'zero' (c fixed at 0) */
+  /**
+   * 'constant' (default): c fitted, profiled out (set to its generalised least-squares optimum
+   * 1ᵀK⁻¹y / 1ᵀK⁻¹1 at every evaluation, within bounds.mean), or 'zero' (c fixed at 0)
+   */
   mean?: 'constant' | 'zero';
   /** fix the noise variance at this value instead of fitting it */
   fixedNoise?: number;
@@ -197,7 +201,7 @@ export function gpLogMarginalLikelihood(
   return withScratch((s) => {
     const px = s.f64(x), py = s.f64(y), pt = s.f64(thetaOf(hyper));
     const ws = s.alloc(gp.gpWorkspaceBytes(n, d));
-    const lml = gp.gpLml(px, py, n, d, pt, ws, tries);
+    const lml = gp.gpLml(px, py, n, d, pt, ws, tries, 0, 0, 0);
     if (!Number.isFinite(lml)) notPd(fn, 'the kernel matrix', tries);
     const jitter = gp.gpJitter(ws, n, d);
     if (!options.gradient) return { lml, jitter };
@@ -248,6 +252,10 @@ export function cholesky(a: Float64Array | readonly number[], n: number, options
 const registry = new FinalizationRegistry<number>((ptr) => wasm.dealloc(ptr));
 
 interface ParamLayout {
+  /** the constant mean is fitted: profile it out */
+  profileMean: boolean;
+  meanLo: number;
+  meanHi: number;
   theta0: Float64Array;
   lo: Float64Array;
   hi: Float64Array;
@@ -331,13 +339,22 @@ export class GaussianProcess {
       const thetaView = () => new Float64Array(wasm.memory.buffer, pt, P);
       // Objective to minimise: -(LML + log prior).
       let lastTheta: Float64Array | undefined;
+      // A fitted constant mean is profiled out: the kernel sets it to its optimum for the other
+      // hyperparameters (θ[0] is then ignored and held fixed by the optimiser).
+      const profile = layout.profileMean ? 1 : 0;
       const value = (th: Float64Array): number => {
         evaluations++;
         thetaView().set(th);
         lastTheta = Float64Array.from(th);
-        const lml = gp.gpLml(px, py, n, d, pt, ws, tries);
+        const lml = gp.gpLml(px, py, n, d, pt, ws, tries, profile, layout.meanLo, layout.meanHi);
         if (!Number.isFinite(lml)) return Number.NaN;
         return -(lml + logPrior(th, d, priors));
+      };
+      const fitted = (th: Float64Array) => {
+        const f = value(th);
+        const t = Float64Array.from(th);
+        t[0] = thetaView()[0];
+        return { f, theta: t };
       };
       const gradient = (g: Float64Array): void => {
         gp.gpLmlGrad(n, d, ws, pg);
@@ -361,7 +378,7 @@ export class GaussianProcess {
       }
       starts.push({ theta: clampTheta(Float64Array.from(layout.theta0)), kind: 'default' });
       const screened: { theta: Float64Array; f: number }[] = [];
-      for (let r = 0; r < rawSamples; r++) {
+      for (let r = 0; r < (restarts > 1 ? rawSamples : 0); r++) {
         const th = new Float64Array(P);
         for (let i = 0; i < P; i++) th[i] = layout.lo[i] === layout.hi[i] ? layout.lo[i] : layout.rlo[i] + (layout.rhi[i] - layout.rlo[i]) * rng.random();
         clampTheta(th);
@@ -371,7 +388,7 @@ export class GaussianProcess {
       screened.sort((a, b) => a.f - b.f);
       // The first given start always runs; the rest of the runs go to the best of the others.
       const runStarts = [starts[0]];
-      const pool = [...starts.slice(1).map((st2) => ({ ...st2, f: value(st2.theta) })), ...screened.map((c) => ({ theta: c.theta, kind: 'random' as const, f: c.f }))]
+      const pool = [...starts.slice(1, restarts > 1 ? undefined : 0).map((st2) => ({ ...st2, f: value(st2.theta) })), ...screened.map((c) => ({ theta: c.theta, kind: 'random' as const, f: c.f }))]
         .filter((c) => Number.isFinite(c.f))
         .sort((a, b) => a.f - b.f);
       for (const c of pool) {
@@ -401,8 +418,10 @@ export class GaussianProcess {
       }));
       if (!best) notPd(fn, 'the kernel matrix at every starting point', tries);
       // Final factorisation at the optimum, kept as the model.
-      const objective = -value(best.theta);
-      const lml = gp.gpLml(px, py, n, d, pt, ws, tries);
+      const fin = fitted(best.theta);
+      const objective = -fin.f;
+      best.theta = fin.theta;
+      const lml = objective - logPrior(best.theta, d, priors);
       const jitter = gp.gpJitter(ws, n, d);
       const ptr = allocModel(n, d);
       gp.gpFinalize(n, d, ws, ptr);
@@ -430,7 +449,7 @@ export class GaussianProcess {
     return withScratch((s) => {
       const px = s.f64(x), py = s.f64(st.z), pt = s.f64(thetaOf(hyper));
       const ws = s.alloc(gp.gpWorkspaceBytes(n, d));
-      const lml = gp.gpLml(px, py, n, d, pt, ws, tries);
+      const lml = gp.gpLml(px, py, n, d, pt, ws, tries, 0, 0, 0);
       if (!Number.isFinite(lml)) notPd(fn, 'the kernel matrix', tries);
       const ptr = allocModel(n, d);
       gp.gpFinalize(n, d, ws, ptr);
@@ -554,18 +573,10 @@ function paramLayout(fn: string, x: ArrayLike<number>, z: Float64Array, n: numbe
   let ymu = 0;
   for (let i = 0; i < n; i++) ymu += z[i];
   ymu /= n;
-  if ((o.mean ?? 'constant') === 'zero') {
-    lo[0] = hi[0] = theta0[0] = rlo[0] = rhi[0] = 0;
-  } else if (o.mean !== undefined && o.mean !== 'constant') {
-    fail(fn, `options.mean must be 'constant' or 'zero', got ${JSON.stringify(o.mean)}`);
-  } else {
-    lo[0] = mb[0];
-    hi[0] = mb[1];
-    theta0[0] = Math.min(mb[1], Math.max(mb[0], normalized ? 0 : ymu));
-    const sd = Math.sqrt(v);
-    rlo[0] = theta0[0] - 0.5 * sd;
-    rhi[0] = theta0[0] + 0.5 * sd;
-  }
+  // The mean is either fixed at 0 or profiled out by the kernel: either way the optimiser holds θ[0].
+  if (o.mean !== undefined && o.mean !== 'constant' && o.mean !== 'zero') fail(fn, `options.mean must be 'constant' or 'zero', got ${JSON.stringify(o.mean)}`);
+  const profileMean = (o.mean ?? 'constant') === 'constant';
+  lo[0] = hi[0] = theta0[0] = rlo[0] = rhi[0] = profileMean ? Math.min(mb[1], Math.max(mb[0], normalized ? 0 : ymu)) : 0;
   for (let k = 0; k < d; k++) {
     let mn = Infinity, mx = -Infinity;
     for (let i = 0; i < n; i++) {
@@ -600,5 +611,5 @@ function paramLayout(fn: string, x: ArrayLike<number>, z: Float64Array, n: numbe
     rlo[i] = Math.min(hi[i], Math.max(lo[i], rlo[i]));
     rhi[i] = Math.min(hi[i], Math.max(lo[i], rhi[i]));
   }
-  return { theta0, lo, hi, rlo, rhi };
+  return { profileMean, meanLo: mb[0], meanHi: mb[1], theta0, lo, hi, rlo, rhi };
 }

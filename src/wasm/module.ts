@@ -21,8 +21,11 @@ export interface KernelExports {
   epsilonAdditive(pts: number, n: number, refset: number, m: number, d: number): number;
   /** Bytes of the workspace of gpLml / gpLmlGrad for n points in d dimensions. */
   gpWorkspaceBytes(n: number, d: number): number;
-  /** GP log marginal likelihood at θ (f64[d+3]); NaN when not positive definite even with jitter. */
-  gpLml(x: number, y: number, n: number, d: number, theta: number, ws: number, maxTries: number): number;
+  /**
+   * GP log marginal likelihood at θ (f64[d+3]); NaN when not positive definite even with jitter.
+   * profileMean != 0: the mean is its GLS optimum clamped to [meanLo, meanHi], written into θ[0].
+   */
+  gpLml(x: number, y: number, n: number, d: number, theta: number, ws: number, maxTries: number, profileMean: number, meanLo: number, meanHi: number): number;
   /** Gradient (f64[d+3]) at the θ of the last gpLml on ws; returns 0, or -1 after a failed gpLml. */
   gpLmlGrad(n: number, d: number, ws: number, grad: number): number;
   /** Jitter the last gpLml on ws added (-1: failed). */
