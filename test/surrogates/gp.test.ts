@@ -196,6 +196,19 @@ describe('GP fitting', () => {
       expect(l).toBeLessThanOrEqual(0.5 * range(k) * (1 + 1e-12));
     });
     expect(m.hyperparameters.outputscale).toBeGreaterThanOrEqual(0.5 * (1 - 1e-12));
+    // the profiled constant mean is clamped to its bounds
+    const clamped = GaussianProcess.fit(x, y, 3, { bounds: { mean: [0.5, 0.6] } });
+    expect(clamped.hyperparameters.mean).toBe(0.5);
+    clamped.dispose();
+    // and otherwise is the generalised least-squares estimate 1ᵀK⁻¹z / 1ᵀK⁻¹1 at the fitted θ
+    const free = GaussianProcess.fit(x, y, 3);
+    const z = y.map((v) => (v - free.yShift) / free.yScale);
+    const h0 = { ...free.hyperparameters, mean: 0 };
+    const ones = new Float64Array(50).fill(1);
+    const a1 = lmlTwin(x, ones, 3, thetaOf(h0))!.alpha, az = lmlTwin(x, z, 3, thetaOf(h0))!.alpha;
+    const gls = az.reduce((t, v) => t + v, 0) / a1.reduce((t, v) => t + v, 0);
+    expect(free.hyperparameters.mean).toBeCloseTo(gls, 10);
+    free.dispose();
     const warm = GaussianProcess.fit(x, y, 3, { init: m.hyperparameters, fixedNoise: 1e-4, mean: 'zero', bounds: { lengthscale: [0.2, 0.5], outputscale: [0.5, 2] }, restarts: 1, rawSamples: 0 });
     expect(warm.fitInfo!.runs[0].start).toBe('init');
     expect(warm.lml).toBeGreaterThanOrEqual(m.lml - 1e-6);
