@@ -9,3 +9,6 @@ export { crowdingDistance } from './indicators/crowding';
 export { igd, igdPlus, epsilonAdditive } from './indicators/distance';
 export { ehvi2, ehvi3, hviSamples, gaussTail } from './ehvi/index';
 export { mlpPredict, mlpTrain } from './mlp/index';
+export {
+  gpWorkspaceBytes, gpLml, gpLmlGrad, gpJitter, gpModelBytes, gpPredictScratchBytes, gpFinalize, gpPredict, gpKernelMatrix, gpCholesky,
+} from './gp/index';

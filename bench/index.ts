@@ -1,7 +1,9 @@
 // `npm run bench`: every benchmark, one after the other (anchors side by side where installed).
 //   MOOCORE_BIN, MOOCORE_DRIVER, DEAP_PYTHON: see bench/pareto.ts
+//   GP_PYTHON (default /usr/bin/python3, with scikit-learn), BENCH_GP=0 skips it, BENCH_GP_SIZES=100,200
 import { benchAsk, benchQuality, BENCH_METHODS } from './methods.ts';
 import { benchEhvi, formatEhviBench } from './ehvi.ts';
+import { benchGp, benchMsehviAsk, GP_BENCH_SIZES, printGpTable, printMsehviAsk } from './gp.ts';
 import { benchPareto } from './pareto.ts';
 import { machine, printTable } from './harness.ts';
 import { BraninCurrin, Zdt1 } from '../src/problems/synthetic.ts';
@@ -12,6 +14,12 @@ printTable('Pareto kernels (all values checked before timing)', benchPareto());
 
 console.log('\n## Expected hypervolume improvement (front of 50 points; checked against the twin first)');
 console.log(formatEhviBench(benchEhvi()));
+
+if (process.env.BENCH_GP !== '0') {
+  const sizes = process.env.BENCH_GP_SIZES ? process.env.BENCH_GP_SIZES.split(',').map(Number) : GP_BENCH_SIZES;
+  printGpTable(benchGp({ sizes }));
+  printMsehviAsk(await benchMsehviAsk());
+}
 
 console.log('\n### Methods: median [quartiles] full-budget hypervolume over 5 seeds, 300 evaluations\n');
 for (const l of await benchQuality([

@@ -1,6 +1,7 @@
 // Methods by name, with their presets, for the CLI, studies and resuming from a journal.
 import { createMobananas, MOBANANAS_PRESETS } from './mobananas/index.ts';
 import { createMobohb, MOBOHB_PRESETS } from './mobohb/index.ts';
+import { createMsehvi, MSEHVI_PRESETS } from './msehvi/index.ts';
 import { createNsga2 } from './nsga2/index.ts';
 import { createRandom } from './random/index.ts';
 import { createShemoa, SHEMOA_PRESETS } from './shemoa/index.ts';
@@ -37,6 +38,11 @@ const METHODS: Record<string, MethodEntry> = {
     presets: MOBANANAS_PRESETS as unknown as Record<string, Record<string, unknown>>,
     totalOption: 'functionEvaluations',
     summary: 'MO-SH-BANANAS: mutation of the archive\'s best, neural-ensemble Thompson selection, successive halving',
+  },
+  msehvi: {
+    factory: createMsehvi as OptimizerFactory<Record<string, unknown>>,
+    presets: MSEHVI_PRESETS as unknown as Record<string, Record<string, unknown>>,
+    summary: 'MS-EHVI: GP surrogate (known size objective on the NAS spaces), exact expected hypervolume improvement',
   },
 };
 

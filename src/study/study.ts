@@ -223,6 +223,9 @@ export class Study {
    */
   ask(): Trial | undefined {
     const number = this.list.length;
+    // A trial is asked when the study asks the method (its ask() may take a while: a model fit).
+    const time = now();
+    const askedAt = this.offset + (time - this.sessionStart) / 1000;
     const r = this.optimizer.ask(number);
     if (r.kind === 'done') {
       this.done = true;
@@ -230,8 +233,8 @@ export class Study {
     }
     if (r.kind === 'wait') return undefined;
     const params = this.space.validate(r.suggestion.params, `method '${this.meta.method}' proposed an invalid configuration`);
-    const t: Trial = { number, params, budget: r.suggestion.budget, info: r.suggestion.info, state: 'running', askedAt: this.elapsed() };
-    this.storage.append({ type: 'ask', time: now(), number, params, budget: t.budget, info: t.info });
+    const t: Trial = { number, params, budget: r.suggestion.budget, info: r.suggestion.info, state: 'running', askedAt };
+    this.storage.append({ type: 'ask', time, number, params, budget: t.budget, info: t.info });
     this.list.push(t);
     return t;
   }

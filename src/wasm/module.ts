@@ -19,6 +19,26 @@ export interface KernelExports {
   igd(pts: number, n: number, refset: number, m: number, d: number): number;
   igdPlus(pts: number, n: number, refset: number, m: number, d: number): number;
   epsilonAdditive(pts: number, n: number, refset: number, m: number, d: number): number;
+  /** Bytes of the workspace of gpLml / gpLmlGrad for n points in d dimensions. */
+  gpWorkspaceBytes(n: number, d: number): number;
+  /**
+   * GP log marginal likelihood at θ (f64[d+3]); NaN when not positive definite even with jitter.
+   * profileMean != 0: the mean is its GLS optimum clamped to [meanLo, meanHi], written into θ[0].
+   */
+  gpLml(x: number, y: number, n: number, d: number, theta: number, ws: number, maxTries: number, profileMean: number, meanLo: number, meanHi: number): number;
+  /** Gradient (f64[d+3]) at the θ of the last gpLml on ws; returns 0, or -1 after a failed gpLml. */
+  gpLmlGrad(n: number, d: number, ws: number, grad: number): number;
+  /** Jitter the last gpLml on ws added (-1: failed). */
+  gpJitter(ws: number, n: number, d: number): number;
+  gpModelBytes(n: number, d: number): number;
+  gpPredictScratchBytes(n: number, d: number, m: number): number;
+  /** Build a model block from ws after a successful gpLml; returns 0 or -1. */
+  gpFinalize(n: number, d: number, ws: number, model: number): number;
+  /** Posterior mean (and variance when variance != 0) at m points. */
+  gpPredict(model: number, xq: number, m: number, mean: number, variance: number, withNoise: number, scratch: number): void;
+  gpKernelMatrix(x1: number, n1: number, x2: number, n2: number, d: number, theta: number, out: number): void;
+  /** Cholesky with jitter escalation into out; returns the jitter added or -1. */
+  gpCholesky(a: number, n: number, maxTries: number, out: number): number;
   [name: string]: unknown;
 }
 

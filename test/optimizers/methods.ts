@@ -13,4 +13,7 @@ export const CONTRACT_METHODS: { label: string; name: string; options: Record<st
     name: 'mobananas',
     options: { nInit: 6, numArch: 8, selectModels: 6, functionEvaluations: 100, ensembleSize: 3, epochs: 20, variant: 'paper' },
   },
+  // a light acquisition (ask() of a few ms) so that the wall-clock test holds on a loaded machine
+  { label: 'msehvi', name: 'msehvi', options: { nInit: 6, rawSamples: 100, numRestarts: 1, localSteps: 4, neighbours: 8, gp: { restarts: 1 } } },
+  { label: 'msehvi (paper)', name: 'msehvi', options: { nInit: 6, rawSamples: 100, numRestarts: 1, localSteps: 4, neighbours: 8, gp: { restarts: 1 }, variant: 'paper' } },
 ];
