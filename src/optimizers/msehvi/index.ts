@@ -11,7 +11,7 @@
 //    with zero variance. Without a known objective (knownObjective: 'none', the default
 //    outside the NAS spaces) the second objective gets its own GP. The paper also fits a GP to
 //    the size objective and then overwrites its posterior; that GP has no effect and is not fitted.
-//  * Acquisition (§10.4): exact 2-objective EHVI for independent Gaussians (ehvi-local.ts)
+//  * Acquisition (§10.4): exact 2-objective EHVI for independent Gaussians (the WebAssembly kernel, src/surrogates/ehvi.ts)
 //    w.r.t. the observed front and the study's reference point, in the minimisation space.
 //    It is optimised by 1000 scrambled-Sobol candidates in the encoded cube, the best few of
 //    which (distinct configurations) are refined by a local search of coordinate perturbations
@@ -35,7 +35,8 @@ import { Sobol } from '../../space/sobol.ts';
 import type { Config } from '../../space/types.ts';
 import { GaussianProcess, type GpFitOptions, type GpHyperparameters } from '../../surrogates/gp.ts';
 import type { AskResult, FinishedTrial, Optimizer, OptimizerContext, OptimizerFactory } from '../types.ts';
-import { ehvi2, staircase } from './ehvi-local.ts';
+import { ehvi2 } from '../../surrogates/ehvi.ts';
+import { staircase } from './ehvi-local.ts';
 import { CubeEncoder } from './encoding.ts';
 import { isNasSpace, log10ParamCount, type KnownObjectiveFn } from './known.ts';
 
