@@ -30,6 +30,7 @@
 //  26, 27 dead code and unused knobs (top_n_percent, bandwidth_factor, ...) are not carried over.
 // Where nothing is broken, both variants do the same; ctx.referencePoint is not used (MO-BOHB's
 // hypervolumes use their own data-driven reference points).
+import { streamSeed as commonStreamSeed } from '../common.ts';
 import type { AskResult, FinishedTrial, Optimizer, OptimizerContext, OptimizerFactory } from '../types.ts';
 import { Rng } from '../../random/rng.ts';
 import type { Config } from '../../space/types.ts';
@@ -136,21 +137,7 @@ interface Slot {
   told: boolean;
 }
 
-/** A 32-bit seed for one random stream, from the study seed and stream labels. */
-function streamSeed(...parts: number[]): number {
-  let h = 0x243f6a88;
-  for (const p of parts) {
-    const lo = p >>> 0;
-    const hi = Math.floor(p / 4294967296) >>> 0;
-    h = Math.imul(h ^ lo, 0x9e3779b1) ^ hi;
-    h ^= h >>> 15;
-    h = Math.imul(h, 0x85ebca6b);
-    h ^= h >>> 13;
-    h = Math.imul(h, 0xc2b2ae35);
-    h ^= h >>> 16;
-  }
-  return h >>> 0;
-}
+const streamSeed = (...parts: number[]): number => commonStreamSeed(0x243f6a88, ...parts);
 
 const STREAM_COIN = 1, STREAM_PRIOR = 2, STREAM_TPE = 3;
 

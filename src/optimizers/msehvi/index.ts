@@ -30,6 +30,7 @@
 // while fewer than two results are complete. Failed trials are skipped. Every random choice
 // comes from the seed and the trial number, the GP fit is warm-started from the previous
 // proposal's hyperparameters, so the method is a function of the seed and the ask/tell sequence.
+import { streamSeed as commonStreamSeed } from '../common.ts';
 import { Rng } from '../../random/rng.ts';
 import { Sobol } from '../../space/sobol.ts';
 import type { Config } from '../../space/types.ts';
@@ -84,21 +85,7 @@ export const MSEHVI_PRESETS: Readonly<Record<'flowers' | 'fashion', Readonly<Pre
   fashion: Object.freeze({ nInit: 10, input: [1, 28, 28] as [number, number, number], numClasses: 10 }),
 });
 
-/** A 32-bit seed for one random stream, from the study seed and stream labels. */
-function streamSeed(...parts: number[]): number {
-  let h = 0x6a09e667;
-  for (const p of parts) {
-    const lo = p >>> 0;
-    const hi = Math.floor(p / 4294967296) >>> 0;
-    h = Math.imul(h ^ lo, 0x9e3779b1) ^ hi;
-    h ^= h >>> 15;
-    h = Math.imul(h, 0x85ebca6b);
-    h ^= h >>> 13;
-    h = Math.imul(h, 0xc2b2ae35);
-    h ^= h >>> 16;
-  }
-  return h >>> 0;
-}
+const streamSeed = (...parts: number[]): number => commonStreamSeed(0x6a09e667, ...parts);
 
 const STREAM_INIT = 1, STREAM_PROPOSE = 2;
 

@@ -1,4 +1,5 @@
 // SH-EMOA's options: defaults, the paper's example presets (METHODS.md §13), validation.
+import { budgetRange } from '../common.ts';
 import { NOT_MUTABLE } from '../../space/nas.ts';
 import type { OptimizerContext } from '../types.ts';
 
@@ -203,21 +204,5 @@ export function resolveOptions(ctx: OptimizerContext, options: ShemoaOptions | u
  * budget). A maximum alone gives one rung at that budget.
  */
 function resolveRange(ctx: OptimizerContext, o: ShemoaOptions): ResolvedShemoaOptions['range'] {
-  const lo = ctx.minBudget, hi = ctx.maxBudget;
-  if (lo !== undefined) finite('ctx.minBudget', lo);
-  if (hi !== undefined) finite('ctx.maxBudget', hi);
-  if (o.minBudget !== undefined) finite('options.minBudget', o.minBudget);
-  if (o.maxBudget !== undefined) finite('options.maxBudget', o.maxBudget);
-  const clamp = (b: number) => Math.min(hi ?? Infinity, Math.max(lo ?? -Infinity, b));
-  const bmaxRaw = o.maxBudget ?? hi;
-  const bminRaw = o.minBudget ?? lo;
-  if (bmaxRaw === undefined) {
-    if (bminRaw !== undefined) fail('a minBudget without any maxBudget (neither the problem nor the options give one)');
-    return undefined;
-  }
-  const maxBudget = clamp(bmaxRaw);
-  const minBudget = bminRaw === undefined ? maxBudget : clamp(bminRaw);
-  if (!(minBudget > 0)) fail(`the minimum budget must be > 0, got ${minBudget}`);
-  if (minBudget > maxBudget) fail(`minBudget (${minBudget}) exceeds maxBudget (${maxBudget}) after clamping into the problem's range`);
-  return { minBudget, maxBudget };
+  return budgetRange(FN, ctx, o);
 }
