@@ -40,3 +40,9 @@ export { acquireGpu, type Gpu, type AcquireOptions } from './gpu/device.ts';
 export { GpuRuntime } from './gpu/runtime.ts';
 export { networkSpec, initParameters, approximateParameterCount, type NetworkSpec } from './train/network.ts';
 export { trainAndEvaluate, uploadDataset, releaseDataset, DoesNotFitError, TRAINER_SHADERS, type TrainOptions, type TrainResult, type GpuDataset } from './train/trainer.ts';
+
+// Surrogates (WebAssembly kernels behind validated facades)
+export { GaussianProcess, gpLogMarginalLikelihood, gpKernelMatrix, cholesky, type GpFitOptions, type GpHyperparameters, type GpPrediction, type GpPriors } from './surrogates/gp.ts';
+export { ehvi2, ehvi3, ehviQmc, type EhviQmcOptions, type EhviEstimate } from './surrogates/ehvi.ts';
+export { Mlp, MlpEnsemble } from './surrogates/mlp.ts';
+export { ParzenEstimator } from './surrogates/parzen.ts';
