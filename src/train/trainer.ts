@@ -3,7 +3,6 @@
 // buffer per training step, no read-back inside an epoch (the per-step losses land in a buffer
 // read once per epoch), then top-1/top-3 accuracy on validation and test with atomic counters.
 import type { GpuRuntime, PreparedDispatch, DispatchSpec } from '../gpu/runtime.ts';
-import { packUniforms } from '../gpu/runtime.ts';
 import { Rng } from '../random/rng.ts';
 import type { Dataset, Split } from '../problems/datasets/index.ts';
 import { ACCURACY_SHADERS, accuracy } from './kernels/accuracy.ts';
@@ -184,19 +183,16 @@ export async function trainAndEvaluate(rt: GpuRuntime, data: GpuDataset, spec: N
     const convB = spec.convs.map((_, i) => tensor(P(`conv${i}.bias`).offset, P(`conv${i}.bias`).size, `conv${i}.bias`));
     const bn = spec.convs.map((c, i) => {
       if (!c.batchNorm) return undefined;
-      // γ (ones) then β (zeros), contiguous
+      // γ (ones) then β (zeros), contiguous, with their gradient and Adam state
       const n = 2 * c.cout;
-      const t = tensor(0, 0, `bn${i}`);
-      t.param = buf(n, `bn${i} weights`);
       const gb = new Float32Array(n);
       gb.fill(1, 0, c.cout);
-      device.queue.writeBuffer(t.param, 0, gb);
-      t.grad = buf(n, `bn${i} grad`);
-      for (const k of ['m', 'v'] as const) {
-        t[k] = buf(n, `bn${i} adam ${k}`);
-        device.queue.writeBuffer(t[k], 0, new Float32Array(n));
-      }
-      t.n = n;
+      const state = (what: string) => {
+        const b = buf(n, `bn${i} ${what}`);
+        device.queue.writeBuffer(b, 0, what === 'weights' ? gb : new Float32Array(n));
+        return b;
+      };
+      const t: Tensor = { param: state('weights'), grad: buf(n, `bn${i} grad`), m: state('adam m'), v: state('adam v'), n };
       const running = buf(n, `bn${i} running`);
       const rv = new Float32Array(n);
       rv.fill(1, c.cout); // running mean 0, running variance 1
@@ -422,4 +418,3 @@ export async function trainAndEvaluate(rt: GpuRuntime, data: GpuDataset, spec: N
   }
 }
 
-void packUniforms;
