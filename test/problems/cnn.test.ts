@@ -25,7 +25,7 @@ describe('datasets', () => {
     for (const l of d.train.labels) counts[l]++;
     expect(counts).toEqual(new Array(17).fill(40)); // 40 per class, sorted by class
     expect(d.val.x.every((v) => v >= 0 && v <= 1)).toBe(true);
-    await expect(loadFlowers(join(root, 'no-such-dir'))).rejects.toThrow(/loadFlowers: cannot read x_train\.npy/);
+    await expect(loadFlowers(join(root, 'no-such-dir'))).rejects.toThrow(/loadFlowers: cannot read [xy]_(train|val|test)\.npy in .*no-such-dir/);
   });
 
   it.skipIf(noFashion !== undefined)(`loads Fashion-MNIST with a seeded 48,000/12,000 split ${noFashion ?? ''}`, async () => {
