@@ -1,5 +1,5 @@
 // A small multi-fidelity search on Flowers for the method comparison: the real problem with
-// widths capped at 32, subsets of the splits and 1-5 epochs, so that 5 seeds of each method
+// widths capped at 24, subsets of the splits and 1-3 epochs, so that 5 seeds of each method
 // finish in minutes on a software adapter. Median [quartiles] of the full-budget hypervolume.
 import { fileURLToPath } from 'node:url';
 import { CnnProblem } from '../src/problems/cnn.ts';
@@ -7,12 +7,12 @@ import { fullFidelityHv, newStudy, quantile } from '../test/helpers/quality.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const FLOWERS_DIR = process.env.PARETONAS_FLOWERS_DIR ?? `${root}../shared/data/flowers17`;
-const EVALS = Number(process.env.FLOWERS_EVALS ?? 16);
+const EVALS = Number(process.env.FLOWERS_EVALS ?? 12);
 const SEEDS = [1, 2, 3, 4, 5];
 
 export const FLOWERS_METHODS: [string, string, Record<string, unknown>][] = [
   ['random', 'random', {}],
-  ['msehvi', 'msehvi', { nInit: 5 }],
+  ['msehvi', 'msehvi', { nInit: 4 }],
   ['mobananas', 'mobananas', { nInit: 4, functionEvaluations: EVALS, numArch: 8, selectModels: 4 }],
   ['mobohb', 'mobohb', { nInit: 4, minPointsInModel: 6 }],
   ['shemoa', 'shemoa', { populationSize: 4, maxEvaluations: EVALS }],
@@ -20,8 +20,8 @@ export const FLOWERS_METHODS: [string, string, Record<string, unknown>][] = [
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const methods = process.argv.slice(2);
-  const problem = new CnnProblem('flowers', { dataDir: FLOWERS_DIR, maxWidth: 32, maxEpochs: 5, subset: { train: 170, val: 85, test: 17 } });
-  console.log(`# Flowers (widths <= 32, 170/85 train/val images, 1-5 epochs), ${EVALS} evaluations, seeds ${SEEDS.join(',')}, on ${await problem.adapter()}`);
+  const problem = new CnnProblem('flowers', { dataDir: FLOWERS_DIR, maxWidth: 24, maxEpochs: 3, subset: { train: 85, val: 51, test: 17 } });
+  console.log(`# Flowers (widths <= 24, 85/51 train/val images, 1-3 epochs), ${EVALS} evaluations, seeds ${SEEDS.join(',')}, on ${await problem.adapter()}`);
   console.log('| method | median HV [q1, q3] | seconds per run |\n|---|---|---|');
   for (const [label, method, options] of FLOWERS_METHODS.filter(([l]) => methods.length === 0 || methods.includes(l))) {
     const hv: number[] = [];
@@ -36,6 +36,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     }
     const secs = (performance.now() - t0) / 1000 / SEEDS.length;
     console.log(`| ${label} | ${quantile(hv, 0.5).toFixed(2)} [${quantile(hv, 0.25).toFixed(2)}, ${quantile(hv, 0.75).toFixed(2)}] | ${secs.toFixed(1)} |`);
+    console.error(`${label}: ${hv.map((h) => h.toFixed(2)).join(' ')}`);
   }
   await problem.dispose();
 }

@@ -6,7 +6,11 @@ import type { Browser } from 'playwright-core';
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export function chromiumMissing(): string | undefined {
-  return existsSync(CHROMIUM) ? undefined : `no Chromium at ${CHROMIUM} (Debian: apt-get install chromium; or set CHROMIUM_PATH)`;
+  if (existsSync(CHROMIUM)) return undefined;
+  const why = `no Chromium at ${CHROMIUM} (Debian: apt-get install chromium; or set CHROMIUM_PATH)`;
+  // CI installs it: there its absence is a failure, not a reason to skip.
+  if (process.env.CI) throw new Error(why);
+  return why;
 }
 
 export async function launch(): Promise<Browser> {
