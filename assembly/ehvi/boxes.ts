@@ -16,6 +16,7 @@
 // value), so that the EHVI kernel can evaluate each Gaussian term once per distinct coordinate;
 // index −1 stands for −∞.
 import { sortRowsBy } from '../common/sort';
+import { ld, li, si, st } from '../common/access';
 
 /**
  * The boxes of a 3-D front: a plain record in linear memory (unmanaged: allocated with
@@ -39,30 +40,6 @@ export class Boxes3 {
   X: usize;
   Y: usize;
   Z: usize;
-}
-
-// @ts-ignore: decorator
-@inline
-function ld(p: usize, i: i32): f64 {
-  return load<f64>(p + (<usize>i << 3));
-}
-
-// @ts-ignore: decorator
-@inline
-function st(p: usize, i: i32, v: f64): void {
-  store<f64>(p + (<usize>i << 3), v);
-}
-
-// @ts-ignore: decorator
-@inline
-function li(p: usize, i: i32): i32 {
-  return load<i32>(p + (<usize>i << 2));
-}
-
-// @ts-ignore: decorator
-@inline
-function si(p: usize, i: i32, v: i32): void {
-  store<i32>(p + (<usize>i << 2), v);
 }
 
 /** Coordinate value of table entry i (−∞ for −1). */

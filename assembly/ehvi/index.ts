@@ -16,26 +16,9 @@
 // The front is decomposed once per call.
 import { buildBoxes3, coord, freeBoxes3, staircase2 } from './boxes';
 import { gaussTail } from './normal';
+import { ld, li, st } from '../common/access';
 
 export { gaussTail } from './normal';
-
-// @ts-ignore: decorator
-@inline
-function ld(p: usize, i: i32): f64 {
-  return load<f64>(p + (<usize>i << 3));
-}
-
-// @ts-ignore: decorator
-@inline
-function st(p: usize, i: i32, v: f64): void {
-  store<f64>(p + (<usize>i << 3), v);
-}
-
-// @ts-ignore: decorator
-@inline
-function li(p: usize, i: i32): i32 {
-  return load<i32>(p + (<usize>i << 2));
-}
 
 /** σ·tail(|c − μ|/σ): the non-linear part of ψ(c); 0 when σ = 0. */
 // @ts-ignore: decorator

@@ -6,18 +6,7 @@
 // its biases (sizes[l+1]). Rows of x (n × inputs) and y (n × outputs) are row-major.
 // The arithmetic is written in the same order as the TypeScript twin
 // (src/surrogates/reference/mlp.ts), so both give bit-identical weights.
-
-// @ts-ignore: decorator
-@inline
-function ld(p: usize, i: i32): f64 {
-  return load<f64>(p + (<usize>i << 3));
-}
-
-// @ts-ignore: decorator
-@inline
-function st(p: usize, i: i32, v: f64): void {
-  store<f64>(p + (<usize>i << 3), v);
-}
+import { ld, st } from '../common/access';
 
 // @ts-ignore: decorator
 @inline
