@@ -21,7 +21,7 @@ export const FLOWERS_METHODS: [string, string, Record<string, unknown>][] = [
 if (import.meta.url === `file://${process.argv[1]}`) {
   const methods = process.argv.slice(2);
   const problem = new CnnProblem('flowers', { dataDir: FLOWERS_DIR, maxWidth: 24, maxEpochs: 3, subset: { train: 85, val: 51, test: 17 } });
-  console.log(`# Flowers (widths <= 24, 85/51 train/val images, 1-3 epochs), ${EVALS} evaluations, seeds ${SEEDS.join(',')}, on ${await problem.adapter()}`);
+  console.log(`# Flowers (widths <= 24, 85/51 train/val images, 1-3 epochs), ${EVALS} evaluations, seeds ${SEEDS.join(',')}, on ${(await problem.backend()).description}`);
   console.log('| method | median HV [q1, q3] | seconds per run |\n|---|---|---|');
   for (const [label, method, options] of FLOWERS_METHODS.filter(([l]) => methods.length === 0 || methods.includes(l))) {
     const hv: number[] = [];

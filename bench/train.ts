@@ -1,21 +1,26 @@
-// `npm run bench:train`: GFLOP/s of the convolution and dense kernels (forward and backward)
-// on the layers of the paper's default network, and training images/s for three named
-// configurations, on whatever WebGPU adapter is present, side by side with PyTorch on this
-// machine's CPU when python3 with torch is installed (TORCH_PYTHON, default /usr/bin/python3).
-import { execFileSync, spawnSync } from 'node:child_process';
+// `npm run bench:train`: GFLOP/s of the training kernels on the layers of the paper's default
+// network (the WebAssembly CPU backend always, beside the plain SIMD GEMM ceiling; WebGPU on a
+// hardware adapter, or on the software one with --webgpu), then training images/s and peak memory
+// for three named configurations — one CPU training, and one per core at once — side by side with
+// PyTorch on this machine's CPU in the same run when python3 with torch is installed
+// (TORCH_PYTHON, default /usr/bin/python3).
+//   npm run bench:train [-- --webgpu] [-- --quick]
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
+import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { acquireGpu } from '../src/gpu/device.ts';
 import { GpuRuntime, type DispatchSpec } from '../src/gpu/runtime.ts';
-import { CnnProblem } from '../src/problems/cnn.ts';
+import { probeHardwareAdapter } from '../src/platform/gpu.ts';
 import { nasSpace } from '../src/space/nas.ts';
 import type { Config } from '../src/space/types.ts';
 import { CONV2D_SHADERS, conv2dFlops, conv2dForward, conv2dGradInput, conv2dGradWeight, conv2dGradWeightScratchBytes, type Conv2dShape } from '../src/train/kernels/conv2d.ts';
 import { DENSE_SHADERS, denseBackward, denseForward, denseWorkspaceFloats } from '../src/train/kernels/dense.ts';
 import { machine, median } from './harness.ts';
+import { benchWasmKernels, printWasmKernels } from './train-wasm-kernels.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const FLOWERS_DIR = process.env.PARETONAS_FLOWERS_DIR ?? `${root}../shared/data/flowers17`;
-const TORCH = process.env.TORCH_PYTHON ?? '/usr/bin/python3';
+export const TORCH = process.env.TORCH_PYTHON ?? '/usr/bin/python3';
 
 function config(overrides: Record<string, unknown>): Config {
   const space = nasSpace();
@@ -27,7 +32,7 @@ function config(overrides: Record<string, unknown>): Config {
 
 export const TRAIN_CONFIGS: { name: string; config: Config; images: number }[] = [
   { name: 'default (3x128 conv k5, GAP, 3x32 dense, batch 128)', config: config({}), images: 256 },
-  { name: 'widths 16, one layer each', config: config({ n_conv_l: 1, n_conv_0: 16, n_fc_l: 1, n_fc_0: 16 }), images: 680 },
+  { name: 'widths 16, one layer each, batch 32', config: config({ n_conv_l: 1, n_conv_0: 16, n_fc_l: 1, n_fc_0: 16, batch_size: 32 }), images: 672 },
   { name: 'widths 512 (3 conv, 3 dense)', config: config({ n_conv_0: 512, n_conv_1: 512, n_conv_2: 512, n_fc_0: 512, n_fc_1: 512, n_fc_2: 512 }), images: 128 },
 ];
 
@@ -88,37 +93,66 @@ async function benchKernels(rt: GpuRuntime, software: boolean): Promise<string[]
   return lines;
 }
 
-/** images/s of the second epoch over `images` training images (the first one compiles). */
-async function ours(c: { config: Config; images: number }): Promise<{ ips: number; adapter: string }> {
-  const secs: number[] = [];
-  const p = new CnnProblem('flowers', { dataDir: FLOWERS_DIR, subset: { train: c.images, val: 17, test: 17 }, onEpoch: (e) => secs.push(e.seconds) });
-  const r = await p.train(c.config, { budget: 2, seed: 1 });
-  await p.dispose();
-  return { ips: c.images / (secs[1] - secs[0]), adapter: r.adapter };
+interface OneRun {
+  imagesPerSecond: number;
+  device: string;
+  maxRssMiB: number;
 }
 
-function torchAvailable(): boolean {
+/** One training in a fresh process (see bench/train-one.ts). */
+function trainOne(c: { config: Config; images: number }, device: 'wasm' | 'webgpu' = 'wasm'): Promise<OneRun> {
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, ['--import', 'tsx', `${root}bench/train-one.ts`, JSON.stringify({ config: c.config, images: c.images, device })], { cwd: root, maxBuffer: 1 << 24 }, (err, stdout, stderr) => {
+      if (err) return reject(new Error(`bench/train-one.ts failed: ${stderr || err.message}`));
+      resolve(JSON.parse(stdout.trim().split('\n').pop()!));
+    });
+  });
+}
+
+export function torchAvailable(): boolean {
   return spawnSync(TORCH, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0;
 }
 
-function torch(items: { name: string; config: Config; images: number }[]): Map<string, number> {
-  const out = execFileSync(TORCH, [`${root}bench/anchors/torch_train.py`, FLOWERS_DIR, JSON.stringify(items), '--threads', '2'], { encoding: 'utf8' });
-  return new Map(out.trim().split('\n').map((l) => JSON.parse(l)).map((r) => [r.name, r.images_per_second]));
+/** PyTorch images/s and peak RSS per configuration, one process per configuration. */
+function torch(c: { name: string; config: Config; images: number }, threads: number): { imagesPerSecond: number; maxRssMiB: number } {
+  const out = execFileSync(TORCH, [`${root}bench/anchors/torch_train.py`, FLOWERS_DIR, JSON.stringify([c]), '--threads', String(threads)], { encoding: 'utf8' });
+  const r = JSON.parse(out.trim().split('\n').pop()!);
+  return { imagesPerSecond: r.images_per_second, maxRssMiB: r.max_rss_mib };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const gpu = await acquireGpu();
-  console.log(`# Training kernels on ${gpu.adapter}${gpu.software ? ' (software adapter)' : ''}; host ${machine()}\n`);
-  const rt = await GpuRuntime.create(gpu, [...CONV2D_SHADERS, ...DENSE_SHADERS]);
-  for (const l of await benchKernels(rt, gpu.software)) console.log(l);
-  rt.destroy();
-  gpu.dispose();
-  const anchor = torchAvailable() ? torch(TRAIN_CONFIGS) : undefined;
-  console.log(`\n| configuration | paretonas images/s | ${anchor ? 'PyTorch CPU (2 threads) images/s | ratio |' : ''}\n|---|---|${anchor ? '---|---|' : ''}`);
-  for (const c of TRAIN_CONFIGS) {
-    const r = await ours(c);
-    const a = anchor?.get(c.name);
-    console.log(`| ${c.name} | ${r.ips.toFixed(1)} | ${a ? `${a.toFixed(1)} | ${(r.ips / a).toFixed(3)} |` : ''}`);
+  const quick = process.argv.includes('--quick');
+  const cores = cpus().length;
+  console.log(`# Training benchmarks; host ${machine()}\n`);
+  printWasmKernels(await benchWasmKernels({ quick }));
+
+  const hardware = await probeHardwareAdapter();
+  if (hardware || process.argv.includes('--webgpu')) {
+    const gpu = await acquireGpu();
+    console.log(`\n### WGSL kernels on ${gpu.adapter}${gpu.software ? ' (software adapter)' : ''}\n`);
+    const rt = await GpuRuntime.create(gpu, [...CONV2D_SHADERS, ...DENSE_SHADERS]);
+    for (const l of await benchKernels(rt, gpu.software)) console.log(l);
+    rt.destroy();
+    gpu.dispose();
+  } else {
+    console.log('\n(no hardware WebGPU adapter: WGSL kernels not timed; --webgpu times them on the software adapter)');
   }
-  if (!anchor) console.log('\n(no PyTorch: install python3-torch or set TORCH_PYTHON for the side-by-side column)');
+
+  const anchor = torchAvailable();
+  console.log(`\n### Training images/s (second epoch over the first N training images) and peak RSS; ${cores} cores\n`);
+  console.log('| configuration | ours, 1 training | ours, ' + cores + ' trainings at once (sum) | PyTorch CPU, 1 thread | PyTorch CPU, ' + cores + ' threads | ratio 1 training / PyTorch ' + cores + ' threads | ratio ' + cores + ' at once / PyTorch ' + cores + ' threads | RSS ours (one worker) | RSS PyTorch |');
+  console.log('|---|---|---|---|---|---|---|---|---|');
+  let device = '';
+  for (const c of TRAIN_CONFIGS) {
+    const one = await trainOne(c);
+    device = one.device;
+    const many = await Promise.all(Array.from({ length: cores }, () => trainOne(c)));
+    const sum = many.reduce((s, r) => s + r.imagesPerSecond, 0);
+    const t1 = anchor ? torch(c, 1) : undefined;
+    const tn = anchor ? torch(c, cores) : undefined;
+    const f = (x?: number) => (x === undefined ? '—' : x.toFixed(1));
+    const ratio = (x: number, y?: number) => (y ? (x / y).toFixed(3) : '—');
+    console.log(`| ${c.name} | ${f(one.imagesPerSecond)} | ${f(sum)} | ${f(t1?.imagesPerSecond)} | ${f(tn?.imagesPerSecond)} | ${ratio(one.imagesPerSecond, tn?.imagesPerSecond)} | ${ratio(sum, tn?.imagesPerSecond)} | ${one.maxRssMiB.toFixed(0)} MiB | ${tn ? tn.maxRssMiB.toFixed(0) + ' MiB' : '—'} |`);
+  }
+  console.log(`\n(ours: ${device}${anchor ? '' : '; no PyTorch: install python3-torch or set TORCH_PYTHON for the side-by-side columns'})`);
 }

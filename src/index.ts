@@ -31,15 +31,18 @@ export { makeProblem, problemNames, registerProblem, type ProblemOptions } from 
 export { BraninCurrin, Zdt1, Zdt2, Zdt3, Dtlz2 } from './problems/synthetic.ts';
 export type { Problem, Evaluation, EvaluateOptions, ObjectiveSpec, Direction } from './problems/types.ts';
 export { CnnProblem, type CnnProblemOptions } from './problems/cnn.ts';
-export { loadFlowers, loadFashion, type Dataset, type Split } from './problems/datasets/index.ts';
-export { parseNpy } from './problems/datasets/npy.ts';
-export { parseIdx } from './problems/datasets/idx.ts';
+export { loadFlowers, loadFashion, type Dataset, type Split } from './datasets/index.ts';
+export { parseNpy } from './datasets/npy.ts';
+export { parseIdx } from './datasets/idx.ts';
 
-// Training on WebGPU
+// Training: one executor over two backends (WebGPU, WebAssembly SIMD on the CPU)
 export { acquireGpu, type Gpu, type AcquireOptions } from './gpu/device.ts';
 export { GpuRuntime } from './gpu/runtime.ts';
 export { networkSpec, initParameters, approximateParameterCount, type NetworkSpec } from './train/network.ts';
-export { trainAndEvaluate, uploadDataset, releaseDataset, DoesNotFitError, TRAINER_SHADERS, type TrainOptions, type TrainResult, type GpuDataset } from './train/trainer.ts';
+export { buildPlan, type TrainingPlan, type PlanOp } from './train/plan.ts';
+export { trainAndEvaluate, type TrainOptions, type TrainResult, type EpochInfo } from './train/trainer.ts';
+export { DoesNotFitError, type TrainingBackend, type NetworkProgram, type ResidentDataset, type BackendKind } from './train/backend.ts';
+export { openBackend, WasmBackend, WebGpuBackend, TRAINER_SHADERS, DEVICE_CHOICES, type DeviceChoice, type OpenedBackend } from './train/backends/index.ts';
 
 // Surrogates (WebAssembly kernels behind validated facades)
 export { GaussianProcess, gpLogMarginalLikelihood, gpKernelMatrix, cholesky, type GpFitOptions, type GpHyperparameters, type GpPrediction, type GpPriors } from './surrogates/gp.ts';

@@ -7,7 +7,7 @@ CONFIGS_JSON: a JSON list of {"name", "config", "images"}: for each, `images` tr
 (whole batches of the configuration's batch size) are timed after one warm-up step.
 Prints one JSON object per line.
 """
-import json, sys, time
+import json, resource, sys, time
 import numpy as np
 import torch
 import torch.nn as nn
@@ -99,7 +99,8 @@ def main():
         for _ in range(steps):
             step()
         secs = time.perf_counter() - t0
-        print(json.dumps({"name": item["name"], "images_per_second": steps * bs / secs, "steps": steps, "threads": threads}), flush=True)
+        print(json.dumps({"name": item["name"], "images_per_second": steps * bs / secs, "steps": steps, "threads": threads,
+                          "max_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}), flush=True)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
 import { CnnProblem } from '../problems/cnn.ts';
+import { DEVICE_CHOICES, type DeviceChoice } from '../train/backends/index.ts';
 import type { SearchSpace } from '../space/space.ts';
 import type { Config } from '../space/types.ts';
 import { flag, optionHelp, parseArgs, value, type OptionSpec } from './args.ts';
@@ -11,14 +12,17 @@ const OPTIONS: OptionSpec[] = [
   { name: 'epochs', short: 'e', value: true, help: 'training epochs (default 25)' },
   { name: 'seed', short: 's', value: true, help: 'seed of initialisation and shuffling (default 0)' },
   { name: 'data-dir', short: 'd', value: true, help: 'data directory (default: $PARETONAS_FLOWERS_DIR, or /usr/share/datasets/fashion-mnist)' },
+  { name: 'device', value: true, help: "auto (default: a hardware WebGPU adapter, else the CPU), webgpu (any adapter, software too) or wasm (the CPU)" },
   { name: 'json', help: 'print the metrics as one JSON object' },
+  { name: 'verbose', short: 'v', help: "let the GPU driver's messages through to stderr" },
   { name: 'quiet', short: 'q', help: 'no per-epoch lines' },
 ];
 
 export const TRAIN_HELP = `Usage: paretonas train --problem flowers|fashion [--config JSON] [--epochs N] [--seed S] [--data-dir D] [--json]
 
-Train the CNN of one configuration of the paper's space on WebGPU and print its metrics
-(val/test top-1 and top-3 accuracy in %, parameter count, time, images/s, adapter).
+Train the CNN of one configuration of the paper's space (on a hardware WebGPU adapter when there
+is one, else on the CPU with WebAssembly SIMD) and print its metrics (val/test top-1 and top-3
+accuracy in %, parameter count, time, images/s, backend and device).
 
 ${optionHelp(OPTIONS)}`;
 
@@ -68,9 +72,13 @@ export async function trainCommand(argv: string[]): Promise<number> {
   };
   const epochs = num('epochs', 25), seed = num('seed', 0);
   const json = flag(args, 'json'), quiet = flag(args, 'quiet') || json;
+  const device = value(args, 'device') ?? 'auto';
+  if (!(DEVICE_CHOICES as readonly string[]).includes(device)) throw new CliError(`--device must be one of ${DEVICE_CHOICES.join(', ')}, got '${device}'`, 2);
+  if (flag(args, 'verbose')) process.env.PARETONAS_VERBOSE = '1';
   const problem = new CnnProblem(name, {
     dataDir: value(args, 'data-dir'),
-    onEpoch: quiet ? undefined : (e) => process.stderr.write(`epoch ${e.epoch}/${epochs}  loss ${e.loss.toFixed(4)}  ${e.seconds.toFixed(1)} s\n`),
+    device: device as DeviceChoice,
+    onEpoch: quiet ? undefined : (e) => process.stderr.write(`epoch ${e.epoch}/${epochs}  loss ${e.loss.toFixed(4)}  ${e.seconds.toFixed(1)} s  ${e.imagesPerSecond.toFixed(0)} images/s\n`),
   });
   const config = completeConfig(problem.space, partial);
   try {
@@ -87,12 +95,13 @@ export async function trainCommand(argv: string[]): Promise<number> {
       n_parameters: r.numParams,
       seconds: r.seconds,
       images_per_second: r.imagesPerSecond,
-      adapter: r.adapter,
+      backend: r.backend,
+      device: r.device,
     };
     if (json) process.stdout.write(JSON.stringify(out) + '\n');
     else {
       process.stdout.write(
-        `${name}: ${r.epochs} epochs on ${r.adapter}\n` +
+        `${name}: ${r.epochs} epochs on ${r.backend} (${r.device})\n` +
           `  validation top-1 ${out.val_acc_1.toFixed(2)} %  top-3 ${out.val_acc_3.toFixed(2)} %\n` +
           `  test       top-1 ${out.tst_acc_1.toFixed(2)} %  top-3 ${out.tst_acc_3.toFixed(2)} %\n` +
           `  parameters ${r.numParams} (log10 ${out.num_params.toFixed(4)})\n` +

@@ -79,3 +79,65 @@ export function gpuInstallHint(): string {
       return 'Browser: use one with WebGPU enabled (Chrome/Edge 113+, or Chromium with --enable-unsafe-webgpu).';
   }
 }
+
+let hardwareProbe: Promise<string | undefined> | undefined;
+
+/**
+ * The description of a hardware (not software) WebGPU adapter, or undefined when there is none.
+ * Node: asked in a short-lived child process, so that Dawn's driver messages (a missing Vulkan
+ * loader, limit warnings) never reach this process's stderr on a machine without a GPU, and a
+ * crash inside a driver cannot take the caller down. Deno and browsers: navigator.gpu.
+ */
+export function probeHardwareAdapter(): Promise<string | undefined> {
+  hardwareProbe ??= (async () => {
+    if (runtime() === 'node') {
+      let entry: string;
+      try {
+        const { createRequire } = await import('node:module');
+        entry = createRequire(import.meta.url).resolve('webgpu');
+      } catch {
+        return undefined; // the optional 'webgpu' package is not installed
+      }
+      const { execFile } = await import('node:child_process');
+      const { pathToFileURL } = await import('node:url');
+      const script = `const d = await import(${JSON.stringify(pathToFileURL(entry).href)});
+        const a = await d.create([]).requestAdapter({ powerPreference: 'high-performance' });
+        const i = a?.info ?? {};
+        const soft = !a || a.isFallbackAdapter || i.isFallbackAdapter || /cpu/i.test(i.type ?? '') || /llvmpipe|lavapipe|swiftshader|softpipe|software/i.test(i.description ?? '');
+        process.stdout.write(JSON.stringify(soft ? null : [i.description, i.vendor, i.architecture].filter(Boolean).join(' / ') || 'hardware adapter'));
+        process.exit(0);`;
+      return new Promise<string | undefined>((resolve) => {
+        execFile(process.execPath, ['--input-type=module', '-e', script], { timeout: 30_000 }, (err, stdout) => {
+          if (err) return resolve(undefined);
+          try {
+            resolve(JSON.parse(stdout) ?? undefined);
+          } catch {
+            resolve(undefined);
+          }
+        });
+      });
+    }
+    const nav = (globalThis as { navigator?: { gpu?: GPU } }).navigator;
+    const adapter = await nav?.gpu?.requestAdapter({ powerPreference: 'high-performance' }).catch(() => null);
+    if (!adapter) return undefined;
+    const info = adapter.info as GPUAdapterInfo & { type?: string; isFallbackAdapter?: boolean };
+    if ((adapter as GPUAdapter & { isFallbackAdapter?: boolean }).isFallbackAdapter || info.isFallbackAdapter || /cpu/i.test(info.type ?? '')) return undefined;
+    if (/llvmpipe|lavapipe|swiftshader|softpipe|software/i.test(info.description ?? '')) return undefined;
+    return info.description || info.vendor || 'hardware adapter';
+  })();
+  return hardwareProbe;
+}
+
+/** Whether the user asked for driver and runtime messages (`--verbose`, PARETONAS_VERBOSE=1). */
+export function verbose(): boolean {
+  return (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.PARETONAS_VERBOSE === '1';
+}
+
+/** The number of logical cores this realm may use (1 where unknown). */
+export async function cores(): Promise<number> {
+  if (runtime() === 'node') {
+    const os = await import('node:os');
+    return Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
+  }
+  return Math.max(1, (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 1);
+}

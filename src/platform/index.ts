@@ -33,3 +33,24 @@ export async function readPackageFile(url: URL): Promise<Uint8Array> {
 export function now(): number {
   return globalThis.performance.now();
 }
+
+let relaxedAsked = false;
+
+/**
+ * Ask the runtime for relaxed SIMD before the training module is compiled. Node 20 has it behind
+ * --experimental-wasm-relaxed-simd; V8 accepts that flag at run time too (before the first module
+ * that uses it is compiled), which spares users a command-line flag. Elsewhere (Node >= 22, Deno,
+ * browsers) it is on already, or not to be had, and this does nothing.
+ */
+export async function requestRelaxedSimd(): Promise<void> {
+  if (relaxedAsked || runtime() !== 'node') return;
+  relaxedAsked = true;
+  const major = Number((globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node?.split('.')[0] ?? 0);
+  if (major >= 22) return;
+  try {
+    const v8 = await import('node:v8');
+    v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
+  } catch {
+    // not fatal: the baseline-SIMD build is used
+  }
+}

@@ -1,15 +1,15 @@
 // The paper's two CNN problems (METHODS.md §1, §4): a configuration of the 13-hyperparameter
-// space is trained from scratch for `budget` epochs on WebGPU, and evaluated on the validation
-// and test splits. Objectives: val_acc_1 = -100 * top-1 validation accuracy and
+// space is trained from scratch for `budget` epochs (on WebGPU or the WebAssembly CPU backend,
+// see src/train/backends/index.ts), and evaluated on the validation and test splits. Objectives: val_acc_1 = -100 * top-1 validation accuracy and
 // num_params = log10(trainable parameters), both minimised; reference point (0, 8).
-import { acquireGpu, type Gpu } from '../gpu/device.ts';
-import { GpuRuntime } from '../gpu/runtime.ts';
+import { loadFashion, loadFlowers, type Dataset, type Split } from '../datasets/index.ts';
 import { nasAxSpace, nasSpace, nasUniformSpace, toNetworkConfig } from '../space/nas.ts';
 import { SearchSpace } from '../space/space.ts';
 import type { Config } from '../space/types.ts';
 import { networkSpec } from '../train/network.ts';
-import { TRAINER_SHADERS, releaseDataset, trainAndEvaluate, uploadDataset, type GpuDataset, type TrainResult } from '../train/trainer.ts';
-import { loadFashion, loadFlowers, type Dataset, type Split } from './datasets/index.ts';
+import type { ResidentDataset } from '../train/backend.ts';
+import { DEVICE_CHOICES, openBackend, type DeviceChoice, type OpenedBackend } from '../train/backends/index.ts';
+import { trainAndEvaluate, type EpochInfo, type TrainResult } from '../train/trainer.ts';
 import type { EvaluateOptions, Evaluation, ObjectiveSpec, Problem } from './types.ts';
 
 export interface CnnProblemOptions {
@@ -19,10 +19,17 @@ export interface CnnProblemOptions {
   spaceForm?: 'configspace' | 'uniform' | 'ax';
   /** seed of Fashion-MNIST's train/validation split (default 0) */
   splitSeed?: number;
-  /** use this WebGPU device instead of acquiring one */
-  device?: GPUDevice;
+  /**
+   * where to train: 'auto' (default: a hardware WebGPU adapter when there is one, else the
+   * WebAssembly CPU backend), 'webgpu' (any adapter, software ones too) or 'wasm'
+   */
+  device?: DeviceChoice;
+  /** train on this WebGPU device (the caller keeps owning it) */
+  gpuDevice?: GPUDevice;
+  /** 'baseline' forces the CPU backend's baseline-SIMD build (default: relaxed SIMD where the runtime has it) */
+  simd?: 'relaxed' | 'baseline';
   /** called after every epoch of every evaluation */
-  onEpoch?: (info: { epoch: number; loss: number; seconds: number }) => void;
+  onEpoch?: (info: EpochInfo) => void;
   /**
    * Smoke runs only (not the paper's problem): cap every layer width at this value, and use
    * evenly spaced subsets of the splits, so that a search finishes in seconds on a CPU adapter.
@@ -60,10 +67,9 @@ function subsample(split: Split, k: number | undefined, size: number): Split {
 }
 
 interface Session {
-  gpu: Gpu;
-  rt: GpuRuntime;
+  opened: OpenedBackend;
   dataset: Dataset;
-  data: GpuDataset;
+  data: ResidentDataset;
 }
 
 export class CnnProblem implements Problem {
@@ -81,6 +87,9 @@ export class CnnProblem implements Problem {
     if (name !== 'flowers' && name !== 'fashion') throw new RangeError(`CnnProblem: name must be 'flowers' or 'fashion', got ${JSON.stringify(name)}`);
     const form = options.spaceForm ?? 'configspace';
     if (!['configspace', 'uniform', 'ax'].includes(form)) throw new RangeError(`CnnProblem: spaceForm must be 'configspace', 'uniform' or 'ax', got ${JSON.stringify(form)}`);
+    if (options.device !== undefined && !DEVICE_CHOICES.includes(options.device)) {
+      throw new RangeError(`CnnProblem: device must be one of ${DEVICE_CHOICES.join(', ')}, got ${JSON.stringify(options.device)}`);
+    }
     this.maxBudget = options.maxEpochs ?? 25;
     if (!Number.isInteger(this.maxBudget) || this.maxBudget < 1) throw new RangeError(`CnnProblem: maxEpochs must be a positive integer, got ${options.maxEpochs}`);
     const space = form === 'uniform' ? nasUniformSpace() : form === 'ax' ? nasAxSpace() : nasSpace();
@@ -92,27 +101,35 @@ export class CnnProblem implements Problem {
     return this.name === 'flowers' ? { shape: [3, 16, 16], classes: 17 } : { shape: [1, 28, 28], classes: 10 };
   }
 
-  /** Load the data and acquire the GPU once (shared by every evaluation). */
+  /** Load the data and open the backend once (shared by every evaluation). */
   private start(): Promise<Session> {
     this.session ??= (async () => {
       const full = this.name === 'flowers' ? await loadFlowers(this.options.dataDir) : await loadFashion(this.options.dataDir, this.options.splitSeed ?? 0);
       const size = full.shape[0] * full.shape[1] * full.shape[2];
       const sub = this.options.subset ?? {};
       const dataset: Dataset = { ...full, train: subsample(full.train, sub.train, size), val: subsample(full.val, sub.val, size), test: subsample(full.test, sub.test, size) };
-      const gpu = await acquireGpu({ device: this.options.device });
-      const rt = await GpuRuntime.create(gpu, TRAINER_SHADERS);
-      return { gpu, rt, dataset, data: uploadDataset(rt, dataset) };
+      const opened = await openBackend(this.options.device ?? 'auto', { gpuDevice: this.options.gpuDevice, simd: this.options.simd });
+      try {
+        return { opened, dataset, data: opened.backend.upload(dataset) };
+      } catch (err) {
+        opened.close();
+        throw err;
+      }
     })();
+    this.session.catch(() => {
+      this.session = undefined;
+    });
     return this.session;
   }
 
-  /** The adapter the evaluations run on (acquires it). */
-  async adapter(): Promise<string> {
-    return (await this.start()).gpu.adapter;
+  /** The backend and device the evaluations run on (opens them). */
+  async backend(): Promise<{ kind: string; description: string }> {
+    const b = (await this.start()).opened.backend;
+    return { kind: b.kind, description: b.description };
   }
 
   /** Train and evaluate, returning the full training result too. */
-  async train(config: Config, options: EvaluateOptions = {}): Promise<TrainResult & { epochs: number; adapter: string }> {
+  async train(config: Config, options: EvaluateOptions = {}): Promise<TrainResult & { epochs: number }> {
     const c = this.space.validate(config, `${this.name}.evaluate`);
     const budget = options.budget ?? this.maxBudget;
     if (!(budget >= 0) || !Number.isFinite(budget)) throw new RangeError(`${this.name}.evaluate: budget (epochs) must be a non-negative number, got ${budget}`);
@@ -121,8 +138,12 @@ export class CnnProblem implements Problem {
     const net = toNetworkConfig(c);
     const s = await this.start();
     const spec = networkSpec(net, this.input.shape, this.input.classes);
-    const r = await trainAndEvaluate(s.rt, s.data, spec, { epochs, batchSize: net.batchSize, lr: net.lr, seed: options.seed ?? 0, signal: options.signal, onEpoch: this.options.onEpoch });
-    return { ...r, epochs, adapter: s.gpu.adapter };
+    const onEpoch = (info: EpochInfo) => {
+      this.options.onEpoch?.(info);
+      options.onProgress?.(info);
+    };
+    const r = await trainAndEvaluate(s.opened.backend, s.data, spec, { epochs, batchSize: net.batchSize, lr: net.lr, seed: options.seed ?? 0, signal: options.signal, onEpoch });
+    return { ...r, epochs };
   }
 
   async evaluate(config: Config, options: EvaluateOptions = {}): Promise<Evaluation> {
@@ -141,18 +162,19 @@ export class CnnProblem implements Problem {
         epochs: r.epochs,
         seconds: r.seconds,
         images_per_second: r.imagesPerSecond,
-        adapter: r.adapter,
+        backend: r.backend,
+        device: r.device,
       },
     };
   }
 
-  /** Release the GPU resources (the device too, unless it was given). */
+  /** Release the backend's resources (the GPU device too, unless it was given). */
   async dispose(): Promise<void> {
     if (!this.session) return;
-    const s = await this.session;
-    releaseDataset(s.rt, s.data);
-    s.rt.destroy();
-    s.gpu.dispose();
+    const s = await this.session.catch(() => undefined);
     this.session = undefined;
+    if (!s) return;
+    s.opened.backend.release(s.data);
+    s.opened.close();
   }
 }

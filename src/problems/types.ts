@@ -10,12 +10,29 @@ export interface ObjectiveSpec {
   direction: Direction;
 }
 
+/** Where a training evaluation stands, reported after every epoch. */
+export interface TrainingProgress {
+  /** epochs done (1-based) out of `epochs` */
+  epoch: number;
+  epochs: number;
+  /** mean training loss of the last epoch */
+  loss: number;
+  /** training images per second over the last epoch */
+  imagesPerSecond: number;
+  /** seconds since the evaluation started */
+  seconds: number;
+}
+
 export interface EvaluateOptions {
   /** fidelity in [minBudget, maxBudget] (epochs for the CNN problems); default maxBudget */
   budget?: number;
   /** seed for the evaluation's own randomness (noise, weight init, shuffling) */
   seed?: number;
   signal?: AbortSignal;
+  /** called after every epoch by the problems that train (the CNN problems) */
+  onProgress?: (p: TrainingProgress) => void;
+  /** where to evaluate, for problems with several backends (the CNN problems: 'auto', 'webgpu', 'wasm'); default the problem's own */
+  device?: string;
 }
 
 /** The result of one evaluation, in the problem's own directions. */

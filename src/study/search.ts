@@ -3,8 +3,10 @@
 import { mkdirSync, renameSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { getMethod, methodOptions } from '../optimizers/index.ts';
+import { availableParallelism } from '../platform/worker.ts';
 import { makeProblem, type ProblemOptions } from '../problems/index.ts';
-import type { Problem } from '../problems/types.ts';
+import { cloneableOptions, PooledProblem } from '../problems/pool.ts';
+import type { Problem, TrainingProgress } from '../problems/types.ts';
 import type { Config } from '../space/types.ts';
 import type { StudyMeta } from './events.ts';
 import { JournalStorage } from './journal.ts';
@@ -24,10 +26,67 @@ export interface SearchOptions {
   maxSeconds?: number;
   /** continue the study journalled in `out` */
   resume?: boolean;
+  /** trials evaluated at once (see evaluationPlan for the default) */
   concurrency?: number;
+  /**
+   * evaluate in a pool of this many worker threads, each with its own instance of the problem
+   * (0: in this thread); the study then runs that many trials at once. Default: see evaluationPlan.
+   */
+  workers?: number;
+  /** module URLs each worker imports before making the problem (they may call registerProblem) */
+  workerModules?: string[];
   signal?: AbortSignal;
+  /** called once the study is open (created or resumed), before the first trial */
+  onStart?: (study: Study, plan: EvaluationPlan) => void;
   onTrial?: (trial: Trial, study: Study) => void;
+  /** training progress of a running trial (the CNN problems report it after every epoch) */
+  onProgress?: (trial: Trial, progress: TrainingProgress) => void;
   onWarning?: (message: string) => void;
+}
+
+/** How a search evaluates its trials: `workers` worker threads (0: this thread), `concurrency` at once. */
+export interface EvaluationPlan {
+  workers: number;
+  concurrency: number;
+}
+
+/** The problems that train a network, single-threaded, when not on WebGPU. */
+const TRAINING_PROBLEMS = new Set(['flowers', 'fashion']);
+
+/**
+ * When a search uses worker threads, in one place:
+ * - `workers` given: that many workers (0: in this thread, `concurrency` at once), except that
+ *   flowers/fashion on WebGPU stay in this thread, `workers` at once: they share its GPU device;
+ * - flowers/fashion off WebGPU (problem option `device` not 'webgpu'): a training holds a core,
+ *   so `concurrency` workers (default: the number of cores);
+ * - anything else: this thread, `concurrency` at once (default 1).
+ */
+export function evaluationPlan(problem: string, problemOptions: ProblemOptions | undefined, o: { workers?: number; concurrency?: number } = {}): EvaluationPlan {
+  const fn = 'runSearch';
+  if (o.workers !== undefined && !(Number.isInteger(o.workers) && o.workers >= 0)) throw new RangeError(`${fn}: workers must be a non-negative integer, got ${o.workers}`);
+  if (o.concurrency !== undefined && !(Number.isInteger(o.concurrency) && o.concurrency >= 1)) throw new RangeError(`${fn}: concurrency must be a positive integer, got ${o.concurrency}`);
+  const training = TRAINING_PROBLEMS.has(problem);
+  const gpu = training && problemOptions?.device === 'webgpu';
+  if (o.workers !== undefined && o.workers > 0) {
+    if (o.concurrency !== undefined && o.concurrency !== o.workers) {
+      throw new RangeError(`${fn}: with workers, the study runs one trial per worker: concurrency (${o.concurrency}) must equal workers (${o.workers}) or be left out`);
+    }
+    return gpu ? { workers: 0, concurrency: o.workers } : { workers: o.workers, concurrency: o.workers };
+  }
+  if (o.workers === undefined && training && !gpu) {
+    const n = o.concurrency ?? availableParallelism();
+    return { workers: n, concurrency: n };
+  }
+  return { workers: 0, concurrency: o.concurrency ?? 1 };
+}
+
+async function openProblem(name: string, problemOptions: ProblemOptions, plan: EvaluationPlan, options: SearchOptions): Promise<Problem> {
+  if (plan.workers === 0) return makeProblem(name, problemOptions);
+  // Workers get a structured clone: callbacks (onEpoch, ...) cannot cross; progress comes back
+  // through onProgress instead.
+  const { options: cloneable, dropped } = cloneableOptions(problemOptions);
+  if (dropped.length > 0) options.onWarning?.(`problem options left out of the workers (not cloneable): ${dropped.join(', ')}`);
+  return PooledProblem.create({ size: plan.workers, problem: name, options: cloneable as ProblemOptions, modules: options.workerModules, onWarning: options.onWarning });
 }
 
 export interface Summary {
@@ -81,20 +140,27 @@ export async function runSearch(options: SearchOptions): Promise<{ study: Study;
   mkdirSync(options.out, { recursive: true });
   const storage = new JournalStorage(journalPath, { onWarning: options.onWarning });
   let study: Study;
-  let problem: Problem;
+  let problem: Problem | undefined;
+  let plan: EvaluationPlan;
   try {
     const existing = storage.load();
     if (options.resume) {
       if (existing.length === 0) throw new Error(`--resume: ${journalPath} holds no study to resume`);
       const meta = (existing[0] as { meta?: StudyMeta }).meta;
       if (!meta) throw new Error(`--resume: ${journalPath} does not start with a study event`);
-      problem = await makeProblem(meta.problem ?? options.problem, (meta.problemOptions ?? {}) as ProblemOptions);
+      // The device may change between sessions (a GPU run continued on CPUs): it does not change the problem.
+      const device = options.problemOptions?.device;
+      const problemOptions = { ...meta.problemOptions, ...(device !== undefined ? { device } : {}) } as ProblemOptions;
+      const name = meta.problem ?? options.problem;
+      plan = evaluationPlan(name, problemOptions, options);
+      problem = await openProblem(name, problemOptions, plan, options);
       study = Study.resume(storage, factoryFor(meta.method), options.onWarning);
     } else {
       if (existing.length > 0 || existsSync(join(options.out, 'summary.json'))) {
         throw new Error(`${options.out} already holds a run; pass --resume to continue it, or choose another --out`);
       }
-      problem = await makeProblem(options.problem, options.problemOptions ?? {});
+      plan = evaluationPlan(options.problem, options.problemOptions, options);
+      problem = await openProblem(options.problem, options.problemOptions ?? {}, plan, options);
       const mopts = methodOptions(options.method, options.preset, options.methodOptions ?? {});
       // A method that plans its own schedule over a total (SH-EMOA) plans it over the run's cap.
       const total = getMethod(options.method).totalOption;
@@ -120,21 +186,29 @@ export async function runSearch(options: SearchOptions): Promise<{ study: Study;
     }
   } catch (err) {
     storage.close();
+    await (problem as { dispose?: () => Promise<void> } | undefined)?.dispose?.();
     throw err;
   }
+  const onProgress = options.onProgress;
   let lastWrite = 0;
   try {
+    options.onStart?.(study, plan);
     await study.optimize(
       async (trial, signal) => {
         // Each trial its own seed (initialisation, shuffling, noise), fixed by the study's seed.
-        const r = await problem.evaluate(trial.params, { budget: trial.budget, seed: study.meta.seed * 100_003 + trial.number, signal });
+        const r = await problem.evaluate(trial.params, {
+          budget: trial.budget,
+          seed: study.meta.seed * 100_003 + trial.number,
+          signal,
+          onProgress: onProgress && ((p) => onProgress(trial, p)),
+        });
         return { values: r.values, metrics: r.metrics };
       },
       {
         maxEvaluations: options.maxEvaluations,
         maxSeconds: options.maxSeconds,
         signal: options.signal,
-        concurrency: options.concurrency,
+        concurrency: plan.concurrency,
         onTrial: (t, s) => {
           options.onTrial?.(t, s);
           if (Date.now() - lastWrite > 2000) {

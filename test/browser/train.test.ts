@@ -1,4 +1,5 @@
-// WebGPU training in a browser: headless Chromium (SwiftShader's WebGPU) runs the built package.
+// Training in a browser: headless Chromium runs the built package, on its WebGPU (SwiftShader)
+// and on the WebAssembly CPU backend.
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
@@ -9,7 +10,7 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const FLOWERS_DIR = process.env.PARETONAS_FLOWERS_DIR ?? `${root}../shared/data/flowers17`;
 const missing = chromiumMissing();
 
-describe.skipIf(missing !== undefined)(`browser WebGPU (Chromium) ${missing ?? ''}`, () => {
+describe.skipIf(missing !== undefined)(`browser training (Chromium) ${missing ?? ''}`, () => {
   let browser: Browser;
   let server: Awaited<ReturnType<typeof serve>>;
   beforeAll(async () => {
@@ -21,13 +22,16 @@ describe.skipIf(missing !== undefined)(`browser WebGPU (Chromium) ${missing ?? '
     await server?.close();
   });
 
-  it('trains a small CNN on Flowers with navigator.gpu: the loss falls', async () => {
+  it.for<[string, RegExp]>([
+    ['webgpu', /\[navigator\.gpu\]/],
+    ['wasm', /^WebAssembly SIMD \(relaxed/],
+  ])('trains a small CNN on Flowers on %s: the loss falls', { timeout: 300_000 }, async ([device, described]) => {
     const page = await browser.newPage();
     await page.goto(`${server.url}/test/browser/blank.html`);
     const r = (await page.evaluate(`(async () => {
       const m = await import('${server.url}/dist/index.js');
       const losses = [];
-      const p = new m.CnnProblem('flowers', { dataDir: '${server.url}/data/', subset: { train: 128, val: 68, test: 68 }, onEpoch: (e) => losses.push(e.loss) });
+      const p = new m.CnnProblem('flowers', { dataDir: '${server.url}/data/', device: '${device}', subset: { train: 128, val: 68, test: 68 }, onEpoch: (e) => losses.push(e.loss) });
       const c = p.space.defaultConfig();
       delete c.n_conv_1; delete c.n_conv_2; delete c.n_fc_1; delete c.n_fc_2;
       Object.assign(c, { n_conv_l: 1, n_conv_0: 16, n_fc_l: 1, n_fc_0: 32, global_avg_pooling: false, batch_norm: true, kernel_size: 3, batch_size: 32, lr_init: 0.003 });
@@ -36,10 +40,11 @@ describe.skipIf(missing !== undefined)(`browser WebGPU (Chromium) ${missing ?? '
       return { values: r.values, metrics: r.metrics, losses };
     })()`)) as { values: number[]; metrics: Record<string, number | string>; losses: number[] };
     await page.close();
-    expect(String(r.metrics.adapter)).toMatch(/\[navigator\.gpu\]/);
+    expect(r.metrics.backend).toBe(device);
+    expect(String(r.metrics.device)).toMatch(described);
     expect(r.metrics.n_parameters).toBe(33841);
     expect(r.losses.length).toBe(4);
     expect(r.losses[3]).toBeLessThan(0.7 * r.losses[0]);
     expect(r.values[0]).toBeLessThan(-100 / 17);
-  }, 300_000);
+  });
 });

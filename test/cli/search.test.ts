@@ -4,8 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { Progress } from '../../src/cli/search.ts';
 import { parseJournal } from '../../src/study/journal.ts';
 import type { StudyEvent } from '../../src/study/events.ts';
+import { evaluationPlan, runSearch } from '../../src/study/search.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const bin = join(root, 'bin/paretonas.js');
@@ -105,5 +107,75 @@ describe('paretonas search and report', () => {
     expect(hv).toMatch(/Hypervolume over time/);
     expect((hv.match(/<polyline/g) ?? []).length).toBe(4);
     expect(run(['report', join(dir, 'nothing')]).err).toMatch(/no summary\.json/);
+  });
+
+  it('--concurrency 2 evaluates in two worker threads: every trial told once, values as in-process', () => {
+    const pooled = join(dir, 'pooled'), local = join(dir, 'local');
+    const args = ['--problem', 'zdt1', '--method', 'random', '--max-evals', '40', '--seed', '2', '--problem-options', '{"nVars": 4}'];
+    const r = run(['search', ...args, '--concurrency', '2', '--out', pooled]);
+    expect(r.code, r.err).toBe(0);
+    expect(r.err).toMatch(/zdt1: 2 trials at once, in 2 worker threads/);
+    expect(r.err).toMatch(/40\/40 evaluations/);
+    expect(run(['search', ...args, '--out', local, '-q']).code).toBe(0);
+    const tells = (out: string) => events(out).filter((e) => e.type === 'tell') as Extract<StudyEvent, { type: 'tell' }>[];
+    const asks = events(pooled).filter((e) => e.type === 'ask');
+    expect(asks.length).toBe(40);
+    const told = tells(pooled);
+    expect(told.length).toBe(40);
+    expect(new Set(told.map((t) => t.number)).size).toBe(40);
+    expect(told.every((t) => t.state === 'complete')).toBe(true);
+    // random search proposes regardless of the order of tells, and each trial has its own seed
+    const byNumber = (ts: Extract<StudyEvent, { type: 'tell' }>[]) => ts.map((t) => [t.number, t.values]).sort((a, b) => (a[0] as number) - (b[0] as number));
+    expect(byNumber(told)).toEqual(byNumber(tells(local)));
+  });
+
+  it('rejects a bad --device naming the option', () => {
+    const r = run(['search', '--problem', 'zdt1', '--method', 'random', '--device', 'cuda', '--out', join(dir, 'dev')]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/--device must be one of auto, webgpu, wasm, got 'cuda'/);
+    expect(existsSync(join(dir, 'dev'))).toBe(false);
+  });
+
+  it('evaluationPlan: flowers/fashion off WebGPU in workers, WebGPU and synthetic problems in this thread', () => {
+    expect(evaluationPlan('flowers', {}, { concurrency: 3 })).toEqual({ workers: 3, concurrency: 3 });
+    expect(evaluationPlan('fashion', { device: 'wasm' }).workers).toBeGreaterThanOrEqual(1);
+    expect(evaluationPlan('fashion', { device: 'webgpu' }, { concurrency: 2 })).toEqual({ workers: 0, concurrency: 2 });
+    expect(evaluationPlan('flowers', { device: 'webgpu' }, { workers: 2 })).toEqual({ workers: 0, concurrency: 2 });
+    expect(evaluationPlan('zdt1', {}, { concurrency: 4 })).toEqual({ workers: 0, concurrency: 4 });
+    expect(evaluationPlan('zdt1', {}, { workers: 2 })).toEqual({ workers: 2, concurrency: 2 });
+    expect(evaluationPlan('flowers', {}, { workers: 0 })).toEqual({ workers: 0, concurrency: 1 });
+    expect(() => evaluationPlan('zdt1', {}, { workers: 2, concurrency: 3 })).toThrow(/concurrency \(3\) must equal workers \(2\)/);
+  });
+
+  it('shows the running trials (epoch, loss, images/s, ETA), refreshed by a timer between trial ends', async () => {
+    const chunks: string[] = [];
+    const tty = { isTTY: true, columns: 120, write: (s: string) => chunks.push(s) };
+    const progress = new Progress(2, undefined, false, tty);
+    const ends: number[] = [];
+    const { summary } = await runSearch({
+      problem: 'fixture-pool',
+      problemOptions: { modes: ['ok'], workMs: 3200, onEpoch: () => {} },
+      method: 'random',
+      out: join(dir, 'progress'),
+      maxEvaluations: 2,
+      workers: 2,
+      workerModules: [new URL('../fixtures/pool-problems.ts', import.meta.url).href],
+      onStart: (study, plan) => progress.start(study, plan),
+      onProgress: (t, p) => progress.progress(t, p),
+      onTrial: (t) => {
+        ends.push(chunks.length);
+        progress.trialDone(t);
+      },
+      onWarning: (m) => progress.note(`warning: ${m}\n`),
+    });
+    progress.stop();
+    expect(summary.evaluations).toBe(2);
+    // the function option could not reach the workers, and the search said so
+    expect(chunks.slice(0, 2)).toEqual(['warning: problem options left out of the workers (not cloneable): onEpoch\n', 'fixture-pool: 2 trials at once, in 2 worker threads\n']);
+    // before the first trial ended, the timer redrew the running trials at least twice, in place
+    const before = chunks.slice(0, ends[0]).filter((c) => /#[01] {2}epoch [1-4]\/4 {2}loss \d/.test(c));
+    expect(before.length).toBeGreaterThanOrEqual(2);
+    expect(before[before.length - 1]).toMatch(/^\r\x1b\[[12]A\x1b\[J\[\.+\] 0\/2 evaluations .* ETA \d+s\n {2}#0 {2}epoch \d\/4 {2}loss [\d.]+ {2}\d+ img\/s {2}ETA \d+s\n {2}#1 {2}epoch/);
+    expect(chunks[chunks.length - 1]).toMatch(/^\r(\x1b\[\dA)?\x1b\[J\[#+\] 2\/2 evaluations .*\n$/);
   });
 });

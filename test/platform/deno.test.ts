@@ -24,19 +24,23 @@ describe('Deno', () => {
   });
 });
 
-describe('Deno WebGPU', () => {
-  it('trains a small CNN on Flowers with navigator.gpu through the built package: the loss falls', () => {
-    const out = execFileSync(deno, ['run', '--no-prompt', '--unstable-webgpu', '--allow-read', '--allow-env', 'test/platform/deno-train.ts', FLOWERS_DIR], {
+describe('Deno training', () => {
+  it.for<[string, RegExp]>([
+    ['webgpu', /\[Deno navigator\.gpu\]/],
+    ['wasm', /^WebAssembly SIMD \(relaxed/],
+  ])('trains a small CNN on Flowers on %s through the built package: the loss falls', { timeout: 300_000 }, ([device, described]) => {
+    const out = execFileSync(deno, ['run', '--no-prompt', '--unstable-webgpu', '--allow-read', '--allow-env', 'test/platform/deno-train.ts', FLOWERS_DIR, device], {
       cwd: root,
       encoding: 'utf8',
       env: { ...process.env, DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const r = JSON.parse(out.trim().split('\n').pop()!);
-    expect(r.metrics.adapter).toMatch(/\[Deno navigator\.gpu\]/);
+    expect(r.metrics.backend).toBe(device);
+    expect(r.metrics.device).toMatch(described);
     expect(r.metrics.n_parameters).toBe(33841);
     expect(r.losses.length).toBe(4);
     expect(r.losses[3]).toBeLessThan(0.7 * r.losses[0]);
     expect(r.values[0]).toBeLessThan(-100 / 17); // better than chance on validation
-  }, 300_000);
+  });
 });

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { CnnProblem } from '../../src/problems/cnn.ts';
-import { FASHION_DEFAULT_DIR, loadFashion, loadFlowers } from '../../src/problems/datasets/index.ts';
+import { FASHION_DEFAULT_DIR, loadFashion, loadFlowers } from '../../src/datasets/index.ts';
 import { networkSpec } from '../../src/train/network.ts';
 import { toNetworkConfig } from '../../src/space/nas.ts';
 
@@ -44,7 +44,7 @@ describe('datasets', () => {
 });
 
 describe('CnnProblem', () => {
-  it('evaluates a configuration: five metrics, the exact parameter count, the adapter', async () => {
+  it('evaluates a configuration: five metrics, the exact parameter count, the backend that trained it', async () => {
     const p = new CnnProblem('flowers', { dataDir: FLOWERS_DIR, subset: { train: 96, val: 68, test: 68 } });
     const { n_conv_1: _a, n_conv_2: _b, n_fc_1: _c, n_fc_2: _d, ...rest } = p.space.defaultConfig();
     const config = { ...rest, n_conv_l: 1, n_fc_l: 1, n_conv_0: 16, n_fc_0: 16, batch_size: 32 };
@@ -57,8 +57,14 @@ describe('CnnProblem', () => {
     expect(r.metrics).toMatchObject({ num_params: Math.log10(params), n_parameters: params, epochs: 2 });
     for (const k of ['val_acc_1', 'val_acc_3', 'tst_acc_1', 'tst_acc_3']) expect(r.metrics![k]).toBeLessThanOrEqual(0);
     expect(r.metrics!.val_acc_3 as number).toBeLessThanOrEqual(r.metrics!.val_acc_1 as number);
-    expect(String(r.metrics!.adapter)).toMatch(/\[/);
+    // 'auto' never picks a software WebGPU adapter: without a GPU this is the CPU backend
+    expect(['wasm', 'webgpu']).toContain(r.metrics!.backend);
+    if (r.metrics!.backend === 'wasm') expect(String(r.metrics!.device)).toMatch(/^WebAssembly SIMD/);
     expect(r.cost).toBeCloseTo(2 / 25, 12);
+  });
+
+  it('rejects an unknown device, naming the option', () => {
+    expect(() => new CnnProblem('flowers', { dataDir: FLOWERS_DIR, device: 'gpu' as never })).toThrow(/CnnProblem: device must be one of auto, webgpu, wasm, got "gpu"/);
   });
 
   it('paretonas search --problem flowers --method shemoa runs end to end (smoke budget)', () => {

@@ -1,13 +1,17 @@
-// The whole training loop on the real WebGPU adapter: one step against tfjs (gradients and the
-// Adam update), the loss falling over epochs on Flowers, and configurations too large to fit.
+// The whole training loop on both backends — the real WebGPU adapter (the software one in CI)
+// and the real WebAssembly module: one step against tfjs (gradients and the Adam update), the
+// loss falling over epochs on Flowers, the two backends agreeing after a few epochs, and
+// configurations too large to fit.
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
-import { loadFlowers, type Dataset } from '../../src/problems/datasets/index.ts';
+import { loadFlowers, type Dataset } from '../../src/datasets/index.ts';
 import { initParameters, networkSpec, type NetworkSpec } from '../../src/train/network.ts';
-import { DoesNotFitError, TRAINER_SHADERS, trainAndEvaluate, uploadDataset, releaseDataset } from '../../src/train/trainer.ts';
+import { trainAndEvaluate } from '../../src/train/trainer.ts';
+import { DoesNotFitError, type TrainingBackend } from '../../src/train/backend.ts';
+import { TRAINER_SHADERS, WasmBackend, WebGpuBackend } from '../../src/train/backends/index.ts';
 import type { NetworkConfig } from '../../src/space/nas.ts';
 import { openGpu, type GpuEnv } from './tolerance.ts';
 
@@ -17,11 +21,18 @@ const FLOWERS_DIR = process.env.PARETONAS_FLOWERS_DIR ?? `${root}../shared/data/
 let env: GpuEnv | undefined;
 let skip: string | undefined;
 let flowers: Dataset;
+const backends: Record<'webgpu' | 'wasm', TrainingBackend | undefined> = { webgpu: undefined, wasm: undefined };
 beforeAll(async () => {
   ({ env, skip } = await openGpu(TRAINER_SHADERS));
+  if (env) backends.webgpu = await WebGpuBackend.create(env.gpu);
+  backends.wasm = await WasmBackend.create();
   flowers = await loadFlowers(FLOWERS_DIR);
 });
-afterAll(() => env?.close());
+afterAll(() => {
+  backends.webgpu?.dispose();
+  env?.close();
+});
+const KINDS = ['webgpu', 'wasm'] as const;
 
 /** The first n training images (of several classes: every 40th) as a dataset of their own. */
 function slice(ds: Dataset, n: number): Dataset {
@@ -59,42 +70,46 @@ function tfLoss(spec: NetworkSpec, x: tf.Tensor4D, labels: Int32Array, p: Record
   return tf.mean(tf.neg(tf.sum(tf.mul(onehot, tf.logSoftmax(z)), 1))) as tf.Scalar;
 }
 
-function close(actual: Float32Array, expected: ArrayLike<number>, what: string, rel = 2e-3): void {
+function close(actual: Float32Array, expected: ArrayLike<number>, what: string, rel = 2e-3, who = 'backend'): void {
   let scale = 0;
   for (let i = 0; i < expected.length; i++) scale = Math.max(scale, Math.abs(expected[i]));
   expect(actual.length, what).toBe(expected.length);
   for (let i = 0; i < expected.length; i++) {
     if (!(Math.abs(actual[i] - expected[i]) <= rel * scale + 1e-6)) {
-      expect.fail(`${what}[${i}]: GPU ${actual[i]} vs tfjs ${expected[i]} (scale ${scale})`);
+      expect.fail(`${what}[${i}]: ${who} ${actual[i]} vs tfjs ${expected[i]} (scale ${scale})`);
     }
   }
 }
 
-describe('trainAndEvaluate', () => {
-  it.for([
-    ['BN, no GAP, k=3', { convWidths: [4, 5], fcWidths: [6], kernelSize: 3, batchNorm: true, globalAvgPooling: false }],
-    ['GAP, no BN, k=5, 3 conv', { convWidths: [3, 6, 4], fcWidths: [7, 5], kernelSize: 5, batchNorm: false, globalAvgPooling: true }],
-    ['k=7, 1 conv, no dense hidden', { convWidths: [5], fcWidths: [], kernelSize: 7, batchNorm: true, globalAvgPooling: true }],
-  ] as const)('one training step matches tfjs: every gradient and the Adam update (%s)', async ([, shape], ctx) => {
-    if (!env) return ctx.skip(skip);
+const STEP_CASES = [
+  ['BN, no GAP, k=3', { convWidths: [4, 5], fcWidths: [6], kernelSize: 3, batchNorm: true, globalAvgPooling: false }],
+  ['GAP, no BN, k=5, 3 conv', { convWidths: [3, 6, 4], fcWidths: [7, 5], kernelSize: 5, batchNorm: false, globalAvgPooling: true }],
+  ['k=7, 1 conv, no dense hidden', { convWidths: [5], fcWidths: [], kernelSize: 7, batchNorm: true, globalAvgPooling: true }],
+  ['widths off the tiles, BN, k=5', { convWidths: [13, 19], fcWidths: [21, 9], kernelSize: 5, batchNorm: true, globalAvgPooling: false }],
+] as const;
+
+describe.for(KINDS)('trainAndEvaluate on %s', (kind) => {
+  it.for(STEP_CASES)('one training step matches tfjs: every gradient and the Adam update (%s)', async ([, shape], ctx) => {
+    const backend = backends[kind];
+    if (!backend) return ctx.skip(skip);
     await tf.setBackend('cpu');
     const net: NetworkConfig = { ...shape, convWidths: [...shape.convWidths], fcWidths: [...shape.fcWidths], lr: 0.01, batchSize: 8 };
     const spec = networkSpec(net, [3, 16, 16], 17);
     const ds = slice(flowers, 8);
-    const data = uploadDataset(env.rt, ds);
+    const data = backend.upload(ds);
     const lr = 0.01, seed = 3;
     const convNames = spec.convs.flatMap((l, i) => [`conv${i}.weight`, `conv${i}.bias`]);
     const denseNames = spec.dense.flatMap((_, j) => [`fc${j}.weight`, `fc${j}.bias`]);
     const bnNames = spec.convs.flatMap((l, i) => (l.batchNorm ? [`bn${i}`] : []));
     const tensorNames = [...convNames, ...bnNames, ...denseNames];
     const gpu: Record<string, { p: Float32Array; g: Float32Array }> = {};
-    await trainAndEvaluate(env.rt, data, spec, {
+    await trainAndEvaluate(backend, data, spec, {
       epochs: 1, batchSize: 8, lr, seed,
       inspect: async (read) => {
         for (const name of tensorNames) gpu[name] = { p: await read.param(name), g: await read.grad(name) };
       },
     });
-    releaseDataset(env.rt, data);
+    backend.release(data);
 
     const init = initParameters(spec, seed);
     const params: Record<string, tf.Tensor> = {};
@@ -109,38 +124,66 @@ describe('trainAndEvaluate', () => {
     const p0 = Object.fromEntries(names.map((n) => [n, params[n].dataSync()]));
     const adam = (p: ArrayLike<number>, gr: ArrayLike<number>) => Float64Array.from(p, (v, i) => v - (lr * gr[i]) / (Math.abs(gr[i]) + 1e-8));
     for (const name of [...convNames, ...denseNames]) {
-      close(gpu[name].g, g[name], `${name} gradient`);
+      close(gpu[name].g, g[name], `${name} gradient`, 2e-3, kind);
       // Adam's first step moves each weight by lr * g / (|g| + eps): compare where |g| is not tiny
       const upd = adam(p0[name], g[name]);
       const keep = Array.from(g[name], (v) => Math.abs(v) > 1e-4);
-      close(gpu[name].p.filter((_, i) => keep[i]), upd.filter((_, i) => keep[i]), `${name} after Adam`, 1e-4);
+      close(gpu[name].p.filter((_, i) => keep[i]), upd.filter((_, i) => keep[i]), `${name} after Adam`, 1e-4, kind);
     }
-    for (const bn of bnNames) close(gpu[bn].g, [...g[`${bn}.gamma`], ...g[`${bn}.beta`]], `${bn} (gamma, beta) gradient`);
+    for (const bn of bnNames) close(gpu[bn].g, [...g[`${bn}.gamma`], ...g[`${bn}.beta`]], `${bn} (gamma, beta) gradient`, 2e-3, kind);
   });
 
   it('learns: the loss of a small network falls clearly within a few epochs on Flowers', async (ctx) => {
-    if (!env) return ctx.skip(skip);
+    const backend = backends[kind];
+    if (!backend) return ctx.skip(skip);
     const net: NetworkConfig = { convWidths: [16], fcWidths: [32], kernelSize: 3, batchNorm: true, globalAvgPooling: false, lr: 3e-3, batchSize: 32 };
-    const data = uploadDataset(env.rt, flowers);
-    const r = await trainAndEvaluate(env.rt, data, networkSpec(net, [3, 16, 16], 17), { epochs: 4, batchSize: 32, lr: 3e-3, seed: 1 });
-    releaseDataset(env.rt, data);
+    const data = backend.upload(flowers);
+    const r = await trainAndEvaluate(backend, data, networkSpec(net, [3, 16, 16], 17), { epochs: 4, batchSize: 32, lr: 3e-3, seed: 1 });
+    backend.release(data);
+    learned[kind] = r;
     expect(r.losses.length).toBe(4);
     expect(r.losses[3]).toBeLessThan(0.6 * r.losses[0]);
     expect(r.valTop1).toBeGreaterThan(2 / 17); // well above chance (1/17)
     expect(r.valTop3).toBeGreaterThanOrEqual(r.valTop1);
     expect(r.numParams).toBe(networkSpec(net, [3, 16, 16], 17).numParams);
     expect(r.imagesPerSecond).toBeGreaterThan(0);
+    expect(r.backend).toBe(kind);
+  });
+});
+
+const learned: Partial<Record<'webgpu' | 'wasm', Awaited<ReturnType<typeof trainAndEvaluate>>>> = {};
+
+describe('the two backends', () => {
+  it('train the same network, seed and data to validation accuracies within 1 point after 4 epochs', (ctx) => {
+    if (!learned.webgpu || !learned.wasm) return ctx.skip(skip ?? 'one backend did not train (see above)');
+    // Same initialisation and order; float32 rounding differs (summation orders), so only
+    // nearby, not identical, results can be asked for.
+    expect(Math.abs(learned.webgpu.valTop1 - learned.wasm.valTop1)).toBeLessThanOrEqual(0.01);
+    for (let e = 0; e < 4; e++) expect(Math.abs(learned.webgpu.losses[e] - learned.wasm.losses[e])).toBeLessThan(0.05 * learned.webgpu.losses[e]);
   });
 
-  it('a configuration too large for the device fails with a reason, before allocating', async (ctx) => {
+  it('the CPU backend refuses a network too large for WebAssembly memory, before allocating', async () => {
+    const backend = backends.wasm!;
+    const net: NetworkConfig = { convWidths: [1024, 1024, 1024], fcWidths: [512], kernelSize: 7, batchNorm: false, globalAvgPooling: true, lr: 1e-3, batchSize: 1024 };
+    const data = backend.upload(flowers);
+    const before = (backend as WasmBackend).module.exports.memory.buffer.byteLength;
+    await expect(trainAndEvaluate(backend, data, networkSpec(net, [3, 16, 16], 17), { epochs: 1, batchSize: 1024, lr: 1e-3, seed: 1 })).rejects.toThrow(
+      /the network needs \d+ MiB of WebAssembly memory \(largest: conv0, \d+ MiB\).*lower batch_size \(680\)/,
+    );
+    expect((backend as WasmBackend).module.exports.memory.buffer.byteLength).toBe(before);
+    backend.release(data);
+  });
+
+  it('a configuration too large for the GPU fails with a reason, before allocating', async (ctx) => {
     if (!env) return ctx.skip(skip);
+    const backend = backends.webgpu!;
     const net: NetworkConfig = { convWidths: [1024, 1024, 1024], fcWidths: [512], kernelSize: 7, batchNorm: false, globalAvgPooling: true, lr: 1e-3, batchSize: 512 };
     const spec = networkSpec(net, [3, 16, 16], 17);
     const limit = env.gpu.device.limits.maxStorageBufferBindingSize;
     if (512 * 1024 * 256 * 4 <= limit) return ctx.skip(`the device binds ${limit} bytes: this configuration fits`);
-    const fullData = uploadDataset(env.rt, flowers);
-    await expect(trainAndEvaluate(env.rt, fullData, spec, { epochs: 1, batchSize: 512, lr: 1e-3, seed: 1 })).rejects.toThrow(DoesNotFitError);
-    await expect(trainAndEvaluate(env.rt, fullData, spec, { epochs: 1, batchSize: 512, lr: 1e-3, seed: 1 })).rejects.toThrow(/conv0 output of 512\.0 MiB exceeds the device's largest storage binding/);
-    releaseDataset(env.rt, fullData);
+    const fullData = backend.upload(flowers);
+    await expect(trainAndEvaluate(backend, fullData, spec, { epochs: 1, batchSize: 512, lr: 1e-3, seed: 1 })).rejects.toThrow(DoesNotFitError);
+    await expect(trainAndEvaluate(backend, fullData, spec, { epochs: 1, batchSize: 512, lr: 1e-3, seed: 1 })).rejects.toThrow(/conv0 output of 512\.0 MiB exceeds the device's largest storage binding/);
+    backend.release(fullData);
   });
 });

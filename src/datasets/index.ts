@@ -1,6 +1,6 @@
 // The two datasets of the paper, as float32 NCHW images in [0, 1] with integer labels.
-import { readPackageFile } from '../../platform/index.ts';
-import { Rng } from '../../random/rng.ts';
+import { readPackageFile } from '../platform/index.ts';
+import { Rng } from '../random/rng.ts';
 import { parseIdx } from './idx.ts';
 import { parseNpy } from './npy.ts';
 
