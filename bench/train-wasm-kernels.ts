@@ -6,10 +6,10 @@
 // 0.2 s of untimed calls (tier-up done) the median of warm calls. GFLOP/s = 2·MACs / time,
 // counting every tap as PyTorch does.
 //
-//   npx tsx bench/train-wasm-kernels.ts                                   (baseline build only on Node 20)
-//   node --experimental-wasm-relaxed-simd --import tsx bench/train-wasm-kernels.ts   (both builds)
+//   npx tsx bench/train-wasm-kernels.ts   (both builds where the runtime has relaxed SIMD; Node 20 turns it on)
 //   BENCH_REPS=n warm calls (default 9), BENCH_BATCH=n batch (default 128),
 //   BENCH_ONLY=text layers whose name contains it, BENCH_BUILD=baseline|relaxed one build
+import { requestRelaxedSimd } from '../src/platform/index.ts';
 import { readFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import { machine, median } from './harness.ts';
@@ -78,6 +78,7 @@ export function defaultLayers(batch = 128): BenchLayer[] {
 
 /** Builds this runtime can run: baseline always, relaxed where WebAssembly.validate accepts it. */
 export async function availableFlavours(): Promise<SimdFlavour[]> {
+  await requestRelaxedSimd(); // Node 20: as the trainer does
   const bytes = await readFile(new URL('../build/train-relaxed.wasm', import.meta.url));
   return WebAssembly.validate(bytes as BufferSource) ? ['baseline', 'relaxed'] : ['baseline'];
 }

@@ -29,8 +29,9 @@ export type { Optimizer, OptimizerContext, OptimizerFactory, AskResult, Suggesti
 // Problems
 export { makeProblem, problemNames, registerProblem, type ProblemOptions } from './problems/index.ts';
 export { BraninCurrin, Zdt1, Zdt2, Zdt3, Dtlz2 } from './problems/synthetic.ts';
-export type { Problem, Evaluation, EvaluateOptions, ObjectiveSpec, Direction } from './problems/types.ts';
+export type { Problem, Evaluation, EvaluateOptions, ObjectiveSpec, Direction, TrainingProgress } from './problems/types.ts';
 export { CnnProblem, type CnnProblemOptions } from './problems/cnn.ts';
+export { PooledProblem, cloneableOptions, type PoolOptions } from './problems/pool.ts';
 export { loadFlowers, loadFashion, type Dataset, type Split } from './datasets/index.ts';
 export { parseNpy } from './datasets/npy.ts';
 export { parseIdx } from './datasets/idx.ts';

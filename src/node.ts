@@ -2,5 +2,5 @@
 // and the command line. Everything of ./index.ts is re-exported too.
 export * from './index.ts';
 export { JournalStorage, parseJournal, type JournalOptions } from './study/journal.ts';
-export { runSearch, summarize, writeSummary, type SearchOptions, type Summary } from './study/search.ts';
+export { runSearch, summarize, writeSummary, evaluationPlan, type SearchOptions, type Summary, type EvaluationPlan } from './study/search.ts';
 export { main } from './cli/main.ts';

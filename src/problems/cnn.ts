@@ -122,6 +122,11 @@ export class CnnProblem implements Problem {
     return this.session;
   }
 
+  /** Load the data and open the backend now (a worker pool calls it at start, so that a bad data directory fails the pool, not every trial). */
+  async ready(): Promise<void> {
+    await this.start();
+  }
+
   /** The backend and device the evaluations run on (opens them). */
   async backend(): Promise<{ kind: string; description: string }> {
     const b = (await this.start()).opened.backend;

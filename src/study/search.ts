@@ -103,6 +103,31 @@ export interface Summary {
   elapsedSeconds: number;
   front: { number: number; config: Config; objectives: number[]; budget?: number }[];
   hvHistory: [number, number, number][];
+  /** finished trials per training backend and device ("wasm: WebAssembly SIMD (...)"), for training problems */
+  backends?: Record<string, number>;
+}
+
+function countBackends(trials: readonly Trial[]): Record<string, number> | undefined {
+  const out: Record<string, number> = {};
+  for (const t of trials) {
+    const b = t.metrics?.backend;
+    if (b !== undefined) {
+      const key = `${b}: ${t.metrics?.device ?? 'unknown device'}`;
+      out[key] = (out[key] ?? 0) + 1;
+    }
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
+/**
+ * 'auto' resolved once in this thread for the training problems, so that the pool decision is
+ * right (a hardware GPU trains in this thread; otherwise one CPU worker per trial) and the
+ * journal records the device the run used.
+ */
+async function resolveDevice(problem: string, o: ProblemOptions | undefined): Promise<ProblemOptions | undefined> {
+  if (!TRAINING_PROBLEMS.has(problem) || (o?.device !== undefined && o.device !== 'auto') || o?.gpuDevice !== undefined) return o;
+  const { probeHardwareAdapter } = await import('../platform/gpu.ts');
+  return { ...o, device: (await probeHardwareAdapter()) !== undefined ? 'webgpu' : 'wasm' };
 }
 
 export function summarize(study: Study): Summary {
@@ -121,6 +146,7 @@ export function summarize(study: Study): Summary {
     elapsedSeconds: study.elapsed(),
     front: study.paretoFront().map((t) => ({ number: t.number, config: t.params, objectives: t.values!, budget: t.budget })),
     hvHistory: study.hvHistory(),
+    backends: countBackends(trials),
   };
 }
 
@@ -150,8 +176,8 @@ export async function runSearch(options: SearchOptions): Promise<{ study: Study;
       if (!meta) throw new Error(`--resume: ${journalPath} does not start with a study event`);
       // The device may change between sessions (a GPU run continued on CPUs): it does not change the problem.
       const device = options.problemOptions?.device;
-      const problemOptions = { ...meta.problemOptions, ...(device !== undefined ? { device } : {}) } as ProblemOptions;
       const name = meta.problem ?? options.problem;
+      const problemOptions = (await resolveDevice(name, { ...meta.problemOptions, ...(device !== undefined ? { device } : {}) } as ProblemOptions))!;
       plan = evaluationPlan(name, problemOptions, options);
       problem = await openProblem(name, problemOptions, plan, options);
       study = Study.resume(storage, factoryFor(meta.method), options.onWarning);
@@ -159,6 +185,7 @@ export async function runSearch(options: SearchOptions): Promise<{ study: Study;
       if (existing.length > 0 || existsSync(join(options.out, 'summary.json'))) {
         throw new Error(`${options.out} already holds a run; pass --resume to continue it, or choose another --out`);
       }
+      options = { ...options, problemOptions: await resolveDevice(options.problem, options.problemOptions) };
       plan = evaluationPlan(options.problem, options.problemOptions, options);
       problem = await openProblem(options.problem, options.problemOptions ?? {}, plan, options);
       const mopts = methodOptions(options.method, options.preset, options.methodOptions ?? {});

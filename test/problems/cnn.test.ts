@@ -76,6 +76,12 @@ describe('CnnProblem', () => {
     const s = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
     expect(s).toMatchObject({ problem: 'flowers', method: 'shemoa', evaluations: 6, referencePoint: [0, 8] });
     expect(s.complete + s.failed).toBe(6);
+    // 'auto' is resolved once for the run and every trial records what trained it
+    expect(Object.keys(s.backends).length).toBe(1);
+    expect(Object.keys(s.backends)[0]).toMatch(/^(wasm: WebAssembly SIMD|webgpu: )/);
+    expect(Object.values(s.backends)[0]).toBe(s.complete);
+    const meta = JSON.parse(readFileSync(join(out, 'trials.jsonl'), 'utf8').split('\n')[0]).meta;
+    expect(['wasm', 'webgpu']).toContain(meta.problemOptions.device);
     for (const p of s.front) {
       expect(p.objectives[0]).toBeLessThanOrEqual(0);
       expect(p.objectives[1]).toBeGreaterThan(2);
