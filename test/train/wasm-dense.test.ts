@@ -14,10 +14,13 @@ import { Rng } from '../../src/random/rng.ts';
 import type { DenseShape } from '../../src/train/kernels/dense.ts';
 import { denseBackwardRef, denseForwardRef } from '../../src/train/reference/dense.ts';
 import { TrainModule, type SimdFlavour } from '../../src/train/wasm/module.ts';
+import { requestRelaxedSimd } from '../../src/platform/index.ts';
 import { expectClose, f32 } from './tolerance.ts';
 
 await tf.setBackend('cpu');
 
+// As the trainer does: Node 20 turns relaxed SIMD on at run time, so both builds are tested here.
+await requestRelaxedSimd();
 const relaxedOk = WebAssembly.validate((await readFile(new URL('../../build/train-relaxed.wasm', import.meta.url))) as BufferSource);
 if (!relaxedOk) console.warn('wasm-dense: this runtime rejects relaxed SIMD; testing the baseline build only');
 const FLAVOURS: SimdFlavour[] = relaxedOk ? ['baseline', 'relaxed'] : ['baseline'];

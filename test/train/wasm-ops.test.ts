@@ -21,10 +21,13 @@ import { maxpool2x2BackwardRef, maxpool2x2ForwardRef } from '../../src/train/ref
 import { reluBackwardRef, reluForwardRef } from '../../src/train/reference/relu.ts';
 import { mseLossRef, softCrossEntropyRef, softmaxCrossEntropyRef } from '../../src/train/reference/softmax-cross-entropy.ts';
 import { TrainModule, type SimdFlavour } from '../../src/train/wasm/module.ts';
+import { requestRelaxedSimd } from '../../src/platform/index.ts';
 import { expectClose, expectEqual, f32 } from './tolerance.ts';
 
 await tf.setBackend('cpu');
 
+// As the trainer does: Node 20 turns relaxed SIMD on at run time, so both builds are tested here.
+await requestRelaxedSimd();
 const relaxedOk = WebAssembly.validate((await readFile(new URL('../../build/train-relaxed.wasm', import.meta.url))) as BufferSource);
 if (!relaxedOk) console.warn('wasm-ops: this runtime rejects relaxed SIMD; testing the baseline build only');
 const FLAVOURS: SimdFlavour[] = relaxedOk ? ['baseline', 'relaxed'] : ['baseline'];
