@@ -7,37 +7,27 @@
 // straddle two images. The relaxed build runs too where this runtime validates it; Node 20
 // needs the V8 flag on the workers:
 //   npx vitest run test/train/wasm-conv2d.test.ts --execArgv=--experimental-wasm-relaxed-simd
-import { readFile } from 'node:fs/promises';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Conv2dShape } from '../../src/train/kernels/conv2d.ts';
 import { TrainModule, type SimdFlavour } from '../../src/train/wasm/module.ts';
-import { requestRelaxedSimd } from '../../src/platform/index.ts';
+import { openTrainModules, trainFlavours } from '../helpers/wasm-train.ts';
 import { expectResults, magnitudes, randomData, reference, sizes, tfjs, type Data, type Results } from '../helpers/conv2d-oracles.ts';
 
 await tf.setBackend('cpu');
 
-// As the trainer does: Node 20 turns relaxed SIMD on at run time, so both builds are tested here.
-await requestRelaxedSimd();
-const relaxedOk = WebAssembly.validate((await readFile(new URL('../../build/train-relaxed.wasm', import.meta.url))) as BufferSource);
-if (!relaxedOk) console.warn('wasm-conv2d: this runtime rejects relaxed SIMD; testing the baseline build only');
-const FLAVOURS: SimdFlavour[] = relaxedOk ? ['baseline', 'relaxed'] : ['baseline'];
+const FLAVOURS = await trainFlavours('wasm-conv2d');
 
 
 // ---- the wasm side ---------------------------------------------------------------------
 
 type Kernel = (...a: number[]) => number;
-const modules = new Map<SimdFlavour, TrainModule>();
+let modules = new Map<SimdFlavour, TrainModule>();
 
 beforeAll(async () => {
-  for (const f of FLAVOURS) {
-    const m = await TrainModule.create(f);
-    expect(m.flavour).toBe(f);
-    expect(m.fn<Kernel>('simdFlavour')()).toBe(f === 'relaxed' ? 1 : 0);
-    modules.set(f, m);
-  }
+  modules = await openTrainModules(FLAVOURS);
 });
 
 interface WasmRun extends Results {

@@ -5,7 +5,6 @@
 // The relaxed build runs too where this runtime validates it; Node 20 needs the V8 flag on the
 // workers:
 //   npx vitest run test/train/wasm-dense.test.ts --execArgv=--experimental-wasm-relaxed-simd
-import { readFile } from 'node:fs/promises';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
@@ -14,26 +13,18 @@ import { Rng } from '../../src/random/rng.ts';
 import type { DenseShape } from '../../src/train/kernels/dense.ts';
 import { denseBackwardRef, denseForwardRef } from '../../src/train/reference/dense.ts';
 import { TrainModule, type SimdFlavour } from '../../src/train/wasm/module.ts';
-import { requestRelaxedSimd } from '../../src/platform/index.ts';
+import { openTrainModules, trainFlavours } from '../helpers/wasm-train.ts';
 import { expectClose, f32 } from './tolerance.ts';
 
 await tf.setBackend('cpu');
 
-// As the trainer does: Node 20 turns relaxed SIMD on at run time, so both builds are tested here.
-await requestRelaxedSimd();
-const relaxedOk = WebAssembly.validate((await readFile(new URL('../../build/train-relaxed.wasm', import.meta.url))) as BufferSource);
-if (!relaxedOk) console.warn('wasm-dense: this runtime rejects relaxed SIMD; testing the baseline build only');
-const FLAVOURS: SimdFlavour[] = relaxedOk ? ['baseline', 'relaxed'] : ['baseline'];
+const FLAVOURS = await trainFlavours('wasm-dense');
 
 type Kernel = (...a: number[]) => number;
-const modules = new Map<SimdFlavour, TrainModule>();
+let modules = new Map<SimdFlavour, TrainModule>();
 
 beforeAll(async () => {
-  for (const f of FLAVOURS) {
-    const m = await TrainModule.create(f);
-    expect(m.flavour).toBe(f);
-    modules.set(f, m);
-  }
+  modules = await openTrainModules(FLAVOURS);
 });
 
 function randn(rng: Rng, n: number, scale = 1): Float32Array {

@@ -4,7 +4,6 @@
 // to write fails the comparison. The relaxed build runs too where this runtime validates it;
 // Node 20 needs the V8 flag on the workers, which NODE_OPTIONS refuses:
 //   npx vitest run test/train/wasm-ops.test.ts --execArgv=--experimental-wasm-relaxed-simd
-import { readFile } from 'node:fs/promises';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
@@ -20,17 +19,13 @@ import { globalAvgPoolBackwardRef, globalAvgPoolForwardRef } from '../../src/tra
 import { maxpool2x2BackwardRef, maxpool2x2ForwardRef } from '../../src/train/reference/maxpool2x2.ts';
 import { reluBackwardRef, reluForwardRef } from '../../src/train/reference/relu.ts';
 import { mseLossRef, softCrossEntropyRef, softmaxCrossEntropyRef } from '../../src/train/reference/softmax-cross-entropy.ts';
-import { TrainModule, type SimdFlavour } from '../../src/train/wasm/module.ts';
-import { requestRelaxedSimd } from '../../src/platform/index.ts';
+import type { TrainModule } from '../../src/train/wasm/module.ts';
+import { openTrainModules, trainFlavours } from '../helpers/wasm-train.ts';
 import { expectClose, expectEqual, f32 } from './tolerance.ts';
 
 await tf.setBackend('cpu');
 
-// As the trainer does: Node 20 turns relaxed SIMD on at run time, so both builds are tested here.
-await requestRelaxedSimd();
-const relaxedOk = WebAssembly.validate((await readFile(new URL('../../build/train-relaxed.wasm', import.meta.url))) as BufferSource);
-if (!relaxedOk) console.warn('wasm-ops: this runtime rejects relaxed SIMD; testing the baseline build only');
-const FLAVOURS: SimdFlavour[] = relaxedOk ? ['baseline', 'relaxed'] : ['baseline'];
+const FLAVOURS = await trainFlavours('wasm-ops');
 
 type Kernel = (...a: number[]) => number;
 
@@ -143,10 +138,7 @@ function tfjsBatchnorm(s: Bn, x: Float32Array, gamma: Float32Array, beta: Float3
 describe.each(FLAVOURS)('CPU training kernels, %s SIMD build', (flavour) => {
   let a: Arena;
   beforeAll(async () => {
-    const m = await TrainModule.create(flavour);
-    expect(m.flavour).toBe(flavour);
-    expect(m.exports.simdFlavour()).toBe(flavour === 'relaxed' ? 1 : 0);
-    a = new Arena(m);
+    a = new Arena((await openTrainModules([flavour])).get(flavour)!);
   });
   afterEach(() => a.free());
 
