@@ -86,7 +86,8 @@ let hardwareProbe: Promise<string | undefined> | undefined;
  * The description of a hardware (not software) WebGPU adapter, or undefined when there is none.
  * Node: asked in a short-lived child process, so that Dawn's driver messages (a missing Vulkan
  * loader, limit warnings) never reach this process's stderr on a machine without a GPU, and a
- * crash inside a driver cannot take the caller down. Deno and browsers: navigator.gpu.
+ * crash inside a driver cannot take the caller down (with --verbose / PARETONAS_VERBOSE=1 they are
+ * passed on). Deno and browsers: navigator.gpu.
  */
 export function probeHardwareAdapter(): Promise<string | undefined> {
   hardwareProbe ??= (async () => {
@@ -107,7 +108,8 @@ export function probeHardwareAdapter(): Promise<string | undefined> {
         process.stdout.write(JSON.stringify(soft ? null : [i.description, i.vendor, i.architecture].filter(Boolean).join(' / ') || 'hardware adapter'));
         process.exit(0);`;
       return new Promise<string | undefined>((resolve) => {
-        execFile(process.execPath, ['--input-type=module', '-e', script], { timeout: 30_000 }, (err, stdout) => {
+        execFile(process.execPath, ['--input-type=module', '-e', script], { timeout: 30_000 }, (err, stdout, stderr) => {
+          if (verbose() && stderr) process.stderr.write(`paretonas: WebGPU probe: ${stderr}`);
           if (err) return resolve(undefined);
           try {
             resolve(JSON.parse(stdout) ?? undefined);
@@ -131,13 +133,4 @@ export function probeHardwareAdapter(): Promise<string | undefined> {
 /** Whether the user asked for driver and runtime messages (`--verbose`, PARETONAS_VERBOSE=1). */
 export function verbose(): boolean {
   return (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.PARETONAS_VERBOSE === '1';
-}
-
-/** The number of logical cores this realm may use (1 where unknown). */
-export async function cores(): Promise<number> {
-  if (runtime() === 'node') {
-    const os = await import('node:os');
-    return Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
-  }
-  return Math.max(1, (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 1);
 }
