@@ -46,7 +46,6 @@ port.onMessage(async (raw) => {
       const r = await problem.evaluate(m.config, {
         budget: m.budget,
         seed: m.seed,
-        device: m.device,
         onProgress: (progress) => post({ type: 'progress', id: m.id, progress: { ...progress } }),
       });
       post({ type: 'result', id: m.id, evaluation: { values: Array.from(r.values), metrics: r.metrics, cost: r.cost } });

@@ -27,7 +27,7 @@ export interface RemoteError {
 /** Messages to a pool worker (src/problems/pool-worker.ts). */
 export type ToWorker =
   | { type: 'init'; problem: string; options: ProblemOptions; modules: string[] }
-  | { type: 'evaluate'; id: number; config: Config; budget?: number; seed?: number; device?: string }
+  | { type: 'evaluate'; id: number; config: Config; budget?: number; seed?: number }
   | { type: 'dispose' };
 
 /** Messages from a pool worker. */
@@ -58,7 +58,6 @@ interface Job {
   config: Config;
   budget?: number;
   seed?: number;
-  device?: string;
   onProgress?: (p: TrainingProgress) => void;
   resolve(e: Evaluation): void;
   reject(err: unknown): void;
@@ -236,7 +235,6 @@ export class PooledProblem implements Problem {
         config,
         budget: options.budget,
         seed: options.seed,
-        device: options.device,
         onProgress: options.onProgress,
         resolve: (e) => {
           signal?.removeEventListener('abort', onAbort);
@@ -411,7 +409,7 @@ export class PooledProblem implements Problem {
       m.job = job;
       m.handle.keepAlive(true);
       try {
-        m.handle.post({ type: 'evaluate', id: job.id, config: job.config, budget: job.budget, seed: job.seed, device: job.device } satisfies ToWorker);
+        m.handle.post({ type: 'evaluate', id: job.id, config: job.config, budget: job.budget, seed: job.seed } satisfies ToWorker);
       } catch (err) {
         // A configuration that cannot be cloned fails on its own; the worker stays.
         m.job = undefined;

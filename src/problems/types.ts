@@ -31,8 +31,6 @@ export interface EvaluateOptions {
   signal?: AbortSignal;
   /** called after every epoch by the problems that train (the CNN problems) */
   onProgress?: (p: TrainingProgress) => void;
-  /** where to evaluate, for problems with several backends (the CNN problems: 'auto', 'webgpu', 'wasm'); default the problem's own */
-  device?: string;
 }
 
 /** The result of one evaluation, in the problem's own directions. */
