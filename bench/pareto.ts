@@ -1,13 +1,13 @@
-// Pareto kernel benchmark: hypervolume (d = 2..6), contributions (2-D, 3-D) and non-dominated
-// sorting (3-D), each checked before timing and compared side by side with moocore (and
-// DEAP's hypervolume) when those are installed:
+// Pareto kernel benchmark: hypervolume (d = 2..6), contributions (2-D, 3-D), non-dominated
+// sorting and filtering (d = 2, 3, 5), each checked before timing and compared side by side
+// with moocore (and DEAP's hypervolume) when those are installed:
 //   MOOCORE_BIN=/path/to/moocore/bin      directory with moocore's `hv` (timed by its -v)
 //   MOOCORE_DRIVER=/path/to/driver        a program `driver ndsort -v FILE` printing ranks and
 //                                         '# Time: <s> seconds' (moocore has no ndsort-rank CLI timer)
 //   DEAP_PYTHON=/usr/bin/python3          a Python with DEAP (Debian python3-deap) and NumPy
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { hvContributions, hypervolume, ndsort } from '../src/index.ts';
+import { hvContributions, hypervolume, isNonDominated, ndsort } from '../src/index.ts';
 import { hypervolumeReference } from '../src/pareto/reference/hypervolume.ts';
 import { hvContributionsRef } from '../src/pareto/reference/hvContributions.ts';
 import { ndsortReference } from '../src/pareto/reference/ndsort.ts';
@@ -91,21 +91,25 @@ export function benchPareto(): Row[] {
     rows.push(row);
   }
 
-  // Non-dominated sorting of uniform random points.
-  {
-    const d = 3;
-    const pts = uniformPoints(rng, scale(100_000), d);
+  // Non-dominated sorting and filtering of uniform random points, one case per ndsort path
+  // (2-D sweep, 3-D sweep, divide and conquer above).
+  for (const [d, n] of [[3, 100_000], [2, 1_000_000], [5, 10_000]] as const) {
+    const pts = uniformPoints(rng, scale(n), d);
     const small = prefix(pts, d, 300);
-    checkAgree('ndsort twin', ndsort(small, d), ndsortReference(small, d).ranks, 0);
+    const twin = ndsortReference(small, d).ranks;
+    checkAgree(`ndsort ${d}-D twin`, ndsort(small, d), twin, 0);
+    checkAgree(`isNonDominated ${d}-D twin`, isNonDominated(small, d), twin.map((r) => (r === 0 ? 1 : 0)), 0);
     const t = time(() => ndsort(pts, d), 7);
     const row: Row = { kernel: 'ndsort', set: 'uniform', n: pts.length / d, d, first: t.first, median: t.median, target: TARGET };
     if (DRIVER && existsSync(DRIVER)) {
-      const file = writePoints('ndsort-3d.txt', pts, d);
+      const file = writePoints(`ndsort-${d}d.txt`, pts, d);
       const a = runAnchor(DRIVER, ['ndsort', '-v', file]);
-      checkAgree('ndsort vs moocore', t.result, a.values, 0);
+      checkAgree(`ndsort ${d}-D vs moocore`, t.result, a.values, 0);
       Object.assign(row, { anchor: a.median, anchorName: 'moocore ndsort (driver)' });
     }
     rows.push(row);
+    const f = time(() => isNonDominated(pts, d), 7);
+    rows.push({ kernel: 'isNonDominated', set: 'uniform', n: pts.length / d, d, first: f.first, median: f.median });
   }
   return rows;
 }

@@ -17,8 +17,7 @@ import { hvc3d } from './hvc3d';
  *  - d >= 4: per point, the volume of its box minus the hypervolume of the other points
  *    clipped to it (`hvcGeneral`); O(n^2 d) plus n hypervolume calls.
  *
- * Returns 0 on success, -1 for a bad size or dimension, -2 when the hypervolume kernel does not
- * support d (the general path needs `hypervolume` in d dimensions).
+ * Returns 0 on success, -1 for a bad size or dimension.
  */
 export function hvContributions(pts: usize, n: i32, d: i32, ref: usize, out: usize): i32 {
   if (n < 0 || d < 1) return -1;
@@ -36,7 +35,8 @@ export function hvContributions(pts: usize, n: i32, d: i32, ref: usize, out: usi
     hvc3d(pts, n, d, load<f64>(ref), load<f64>(ref, 8), load<f64>(ref, 16), out);
     return 0;
   }
-  return hvcGeneral(pts, n, d, ref, out);
+  hvcGeneral(pts, n, d, ref, out);
+  return 0;
 }
 
 /** 1-D contributions: only a unique minimum below r contributes, the gap to the runner-up. */
@@ -70,13 +70,12 @@ function hvc1d(pts: usize, n: i32, r: f64, out: usize): void {
  * Writes all of `out` (f64[n]).
  *
  * Complexity: O(n^2 d + n k d) for clipping and filtering (k = clipped points kept, usually
- * small), plus n calls of `hypervolume` on at most n - 1 points. Returns 0, or -2 when
- * `hypervolume` does not support d. This is the reduction of a contribution to the hypervolume
- * of the set "limited" to the point, as surveyed in A. P. Guerreiro, C. M. Fonseca, L. Paquete,
- * "The hypervolume indicator: computational problems and algorithms", ACM Computing Surveys
- * 54(6), 2021; it uses no structure of the front.
+ * small), plus n calls of `hypervolume` on at most n - 1 points. This is the reduction of a
+ * contribution to the hypervolume of the set "limited" to the point, as surveyed in
+ * A. P. Guerreiro, C. M. Fonseca, L. Paquete, "The hypervolume indicator: computational
+ * problems and algorithms", ACM Computing Surveys 54(6), 2021; it uses no structure of the front.
  */
-export function hvcGeneral(pts: usize, n: i32, d: i32, ref: usize, out: usize): i32 {
+export function hvcGeneral(pts: usize, n: i32, d: i32, ref: usize, out: usize): void {
   const cap: usize = n > 0 ? <usize>n : 1;
   const row: usize = <usize>d << 3;
   if (n > 0) memory.fill(out, 0, <usize>n << 3);
@@ -102,7 +101,6 @@ export function hvcGeneral(pts: usize, n: i32, d: i32, ref: usize, out: usize): 
   const kept = heap.alloc(cap * row);
   const keys = heap.alloc(cap << 3);
   const ord = heap.alloc(cap << 2);
-  let rc = 0;
   for (let i = 0; i < m; i++) {
     const p = c + <usize>i * row;
     let cnt = 0;
@@ -158,12 +156,7 @@ export function hvcGeneral(pts: usize, n: i32, d: i32, ref: usize, out: usize): 
           kc++;
         }
       }
-      const hv = hypervolume(kept, kc, d, ref);
-      if (hv < 0) {
-        rc = -2;
-        break;
-      }
-      contribution = vol - hv;
+      contribution = vol - hypervolume(kept, kc, d, ref);
       if (contribution < 0) contribution = 0;
     }
     store<f64>(out + (<usize>load<u32>(idx + (<usize>i << 2)) << 3), contribution);
@@ -174,5 +167,4 @@ export function hvcGeneral(pts: usize, n: i32, d: i32, ref: usize, out: usize): 
   heap.free(clip);
   heap.free(idx);
   heap.free(c);
-  return rc;
 }

@@ -77,13 +77,7 @@ export function hvContributions(
     }
     const o = s.alloc(m * 8);
     const rc = wasm.hvContributions(p, m, d, r, o);
-    if (rc !== 0) {
-      throw new Error(
-        rc === -2
-          ? `${fn}: no exact ${d}-objective hypervolume kernel in this build (needed for nObj >= 4)`
-          : `${fn}: kernel failed (code ${rc})`,
-      );
-    }
+    if (rc !== 0) throw new Error(`${fn}: kernel failed (code ${rc})`);
     if (!kept) return readF64(o, n, res);
     const c = readF64(o, m);
     for (let i = 0, j = 0; i < n; i++) res[i] = kept[i] ? c[j++] : 0;

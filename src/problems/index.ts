@@ -29,7 +29,10 @@ const PROBLEMS: Record<string, { make: Maker; summary: string }> = {
   },
 };
 
-/** Register a problem maker under a name (the CNN problems add themselves this way). */
+/**
+ * Register a problem maker under a name, for problems defined outside this table: a module
+ * that calls this can be listed in a pool's `modules`, so that its workers know the problem too.
+ */
 export function registerProblem(name: string, make: Maker, summary: string): void {
   PROBLEMS[name] = { make, summary };
 }

@@ -38,19 +38,11 @@ export interface LbfgsResult {
 }
 
 /**
- * Minimise `obj` from x0 within [lo, hi] (lo[i] = hi[i] fixes variable i; ±Infinity allowed).
- * If f(x0) is not finite the result reports 'nonFinite' with f = NaN.
- */
-export function lbfgsb(obj: BoxObjective, x0: ArrayLike<number>, lo: ArrayLike<number>, hi: ArrayLike<number>, options: LbfgsOptions = {}): LbfgsResult {
-  const run = new BoxLbfgs(obj, x0, lo, hi, options);
-  while (run.step());
-  return run.result();
-}
-
-/**
- * The same minimisation one iteration at a time (step() returns false once it has stopped),
- * so that several runs can be interleaved. Every step() calls obj.value() before
- * obj.gradient() for the same point, so runs sharing one objective do not disturb each other.
+ * Minimise `obj` from x0 within [lo, hi] (lo[i] = hi[i] fixes variable i; ±Infinity allowed),
+ * one iteration per step() (false once it has stopped), so that the GP's restarts can be
+ * interleaved. Every step() calls obj.value() before obj.gradient() for the same point, so
+ * runs sharing one objective do not disturb each other. If f(x0) is not finite the result
+ * reports 'nonFinite' with f = NaN.
  */
 export class BoxLbfgs {
   x: Float64Array;

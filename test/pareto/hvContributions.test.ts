@@ -200,9 +200,8 @@ describe('hvContributions: WASM kernel vs reference twin', () => {
     }
   });
 
-  // These go through the general-d path, which calls the n-D `hypervolume` kernel: they pass
-  // once that kernel is exact for d = 4, 5 (until then the facade throws).
-  it('d = 4 (needs the n-D hypervolume kernel)', () => {
+  // d >= 4 goes through the general-d path, on top of the 4-D and n-D hypervolume kernels.
+  it('d = 4', () => {
     const rng = new Rng(4001);
     for (let t = 0; t < 40; t++) {
       const n = 1 + rng.int(12);
@@ -211,7 +210,7 @@ describe('hvContributions: WASM kernel vs reference twin', () => {
     }
   });
 
-  it('d = 5 (needs the n-D hypervolume kernel)', () => {
+  it('d = 5', () => {
     const rng = new Rng(5001);
     for (let t = 0; t < 20; t++) {
       const n = 1 + rng.int(8);
@@ -228,8 +227,7 @@ describe('hvContributions: the general-d path (test build of hvcGeneral)', () =>
     memory: WebAssembly.Memory;
     alloc(bytes: number): number;
     dealloc(ptr: number): void;
-    hypervolume(pts: number, n: number, d: number, ref: number): number;
-    hvcGeneral(pts: number, n: number, d: number, ref: number, out: number): number;
+    hvcGeneral(pts: number, n: number, d: number, ref: number, out: number): void;
   }
   let g: GeneralExports;
 
@@ -253,15 +251,15 @@ describe('hvContributions: the general-d path (test build of hvcGeneral)', () =>
     g = instance.exports as unknown as GeneralExports;
   });
 
-  function general(pts: Float64Array, d: number, ref: number[]): Float64Array | undefined {
+  function general(pts: Float64Array, d: number, ref: number[]): Float64Array {
     const n = pts.length / d;
     const p = g.alloc(pts.length * 8), r = g.alloc(d * 8), o = g.alloc(n * 8);
     try {
       new Float64Array(g.memory.buffer, p, pts.length).set(pts);
       new Float64Array(g.memory.buffer, r, d).set(ref);
       new Float64Array(g.memory.buffer, o, n).fill(-7); // the path must write every entry
-      const rc = g.hvcGeneral(p, n, d, r, o);
-      return rc === 0 ? new Float64Array(g.memory.buffer, o, n).slice() : undefined;
+      g.hvcGeneral(p, n, d, r, o);
+      return new Float64Array(g.memory.buffer, o, n).slice();
     } finally {
       g.dealloc(o);
       g.dealloc(r);
@@ -269,56 +267,27 @@ describe('hvContributions: the general-d path (test build of hvcGeneral)', () =>
     }
   }
 
-  function hvSupported(d: number): boolean {
-    const p = g.alloc(d * 8), r = g.alloc(d * 8);
-    new Float64Array(g.memory.buffer, p, d).fill(0);
-    new Float64Array(g.memory.buffer, r, d).fill(1);
-    const hv = g.hypervolume(p, 1, d, r);
-    g.dealloc(r);
-    g.dealloc(p);
-    return hv >= 0;
-  }
-
-  it('matches the twin for d = 1, 2 (and d = 3..5 where the hypervolume kernel supports them)', () => {
+  it('matches the twin for d = 1..5', () => {
     const rng = new Rng(6001);
     const sizes = [0, 60, 60, 25, 12, 8];
     for (let d = 1; d <= 5; d++) {
-      if (d >= 3 && !hvSupported(d)) continue; // then the facade tests for d >= 4 fail instead
       for (let t = 0; t < 40; t++) {
         const n = 1 + rng.int(sizes[d]);
         const lattice = t % 2 === 1;
         const pts = lattice ? latticePoints(rng, n, d, -1, 3) : uniformPoints(rng, n, d, -1, 1);
         const ref = lattice ? latticeRef(rng, d, 3) : randomRef(rng, d, -1, 1);
-        const got = general(pts, d, ref);
-        expect(got, `d=${d}: hvcGeneral failed`).toBeDefined();
-        expectAllClose(got!, hvContributionsRef(pts, d, ref), 1e-12, 1e-12 * boxScale(pts, d, ref), `d=${d} t=${t}`);
+        expectAllClose(general(pts, d, ref), hvContributionsRef(pts, d, ref), 1e-12, 1e-12 * boxScale(pts, d, ref), `d=${d} t=${t}`);
       }
     }
   });
 
-  it('reports -2 (not garbage) when the hypervolume kernel lacks the dimension', () => {
-    for (let d = 3; d <= 6; d++) {
-      if (hvSupported(d)) continue;
-      const n = 3;
-      const pts = uniformPoints(new Rng(d), n, d);
-      const p = g.alloc(pts.length * 8), r = g.alloc(d * 8), o = g.alloc(n * 8);
-      new Float64Array(g.memory.buffer, p, pts.length).set(pts);
-      new Float64Array(g.memory.buffer, r, d).fill(2);
-      expect(g.hvcGeneral(p, n, d, r, o)).toBe(-2);
-      g.dealloc(o);
-      g.dealloc(r);
-      g.dealloc(p);
-    }
-  });
-
-  it('agrees with the 3-D sweep on larger fronts (where the hypervolume kernel supports d = 3)', () => {
-    if (!hvSupported(3)) return;
+  it('agrees with the 3-D sweep on larger fronts', () => {
     const rng = new Rng(6002);
     for (const n of [200, 500]) {
       const pts = spherePoints(rng, n, 3);
       for (let i = 0; i < n; i += 3) pts[3 * i + rng.int(3)] += 0.05 * rng.random();
       const ref = [1, 1, 1];
-      expectAllClose(general(pts, 3, ref)!, hvcLiteral(pts, 3, ref), 1e-9, 1e-15, `n=${n}`);
+      expectAllClose(general(pts, 3, ref), hvcLiteral(pts, 3, ref), 1e-9, 1e-15, `n=${n}`);
     }
   });
 });

@@ -37,7 +37,6 @@ import type { Config } from '../../space/types.ts';
 import { GaussianProcess, type GpFitOptions, type GpHyperparameters } from '../../surrogates/gp.ts';
 import type { AskResult, FinishedTrial, Optimizer, OptimizerContext, OptimizerFactory } from '../types.ts';
 import { ehvi2 } from '../../surrogates/ehvi.ts';
-import { staircase } from './ehvi-local.ts';
 import { CubeEncoder } from './encoding.ts';
 import { isNasSpace, log10ParamCount, type KnownObjectiveFn } from './known.ts';
 
@@ -88,6 +87,32 @@ export const MSEHVI_PRESETS: Readonly<Record<'flowers' | 'fashion', Readonly<Pre
 const streamSeed = (...parts: number[]): number => commonStreamSeed(0x6a09e667, ...parts);
 
 const STREAM_INIT = 1, STREAM_PROPOSE = 2;
+
+/**
+ * The front's points strictly inside the reference box, non-dominated, sorted by f1 ascending
+ * (row-major k x 2). A proposal calls the kernel once per batch of its local search, all
+ * against the same front: reducing the front once spares every call from filtering and
+ * sorting it again, and EHVI does not change (dominated points and points outside the box
+ * add nothing to it).
+ */
+export function staircase(front: Float64Array, reference: readonly [number, number]): Float64Array {
+  const [r1, r2] = reference;
+  const pts: [number, number][] = [];
+  for (let i = 0; i + 1 < front.length; i += 2) {
+    const a = front[i], b = front[i + 1];
+    if (a < r1 && b < r2) pts.push([a, b]);
+  }
+  pts.sort((p, q) => p[0] - q[0] || p[1] - q[1]);
+  const out: number[] = [];
+  let best = Infinity;
+  for (const [a, b] of pts) {
+    if (b < best) {
+      out.push(a, b);
+      best = b;
+    }
+  }
+  return Float64Array.from(out);
+}
 
 interface Resolved {
   variant: MsehviVariant;
@@ -273,7 +298,6 @@ export const createMsehvi: OptimizerFactory<MsehviOptions> = (ctx, options = {})
       return { params: fromDesign(), info: { source: 'sobol', reason: err instanceof Error ? err.message : String(err) } };
     }
     try {
-      // the staircase of the observed front, built once (ehvi2 of a staircase is the same)
       const score = scorer(models, staircase(front, ref));
       const best = new Map<string, { config: Config; value: number }>();
       const note = (s: Scored) => {
