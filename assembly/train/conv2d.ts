@@ -267,16 +267,7 @@ function convImplicit(src: usize, srcC: i32, m: i32, dst: usize, wt: usize, bias
   for (let jc = 0; jc < total; jc += ncMax) {
     const nc = min(ncMax, total - jc);
     const n0 = jc / hw, n1 = (jc + nc - 1) / hw;
-    // byte offset in the padded buffer of each pixel's top-left tap
-    let nn = n0, rem = jc - n0 * hw;
-    let oh = rem / w, ow = rem - oh * w;
-    for (let j = 0; j < nc; j++) {
-      store<i32>(poff + (<usize>j << 2), ((nn - n0) * slot + oh * wp + ow) << 2);
-      if (++ow == w) {
-        ow = 0;
-        if (++oh == h) { oh = 0; nn++; }
-      }
-    }
+    pixelOffsets(poff, jc, nc, n0, hw, h, w, wp, slot);
     for (let c0 = 0; c0 < srcC; c0 += cb) {
       const cbb = min(cb, srcC - c0), kc = cbb * kk;
       for (let im = n0; im <= n1; im++) {
@@ -475,15 +466,7 @@ export function conv2dGradWeight(x: usize, dy: usize, dw: usize, db: usize, n: i
           copyPlane(x + ((<usize>(im * cin + c0 + c) * <usize>hw) << 2), padb + ((<usize>((im - n0) * cg + c) * <usize>hpwp) << 2) + interior, h, w, wp);
         }
       }
-      let nn = n0, rem = q0 - n0 * hw;
-      let oh = rem / w, ow = rem - oh * w;
-      for (let t = 0; t < kc; t++) {
-        store<i32>(poff + (<usize>t << 2), ((nn - n0) * slot + oh * wp + ow) << 2);
-        if (++ow == w) {
-          ow = 0;
-          if (++oh == h) { oh = 0; nn++; }
-        }
-      }
+      pixelOffsets(poff, q0, kc, n0, hw, h, w, wp, slot);
       packDy(apk, dy, cout, hw, q0, kc);
       const mode = q0 == 0 ? INIT_ZERO : INIT_LOAD;
       for (let jp = 0; jp < chunkCols; jp += NR) {
@@ -501,6 +484,23 @@ export function conv2dGradWeight(x: usize, dy: usize, dw: usize, db: usize, n: i
           }
         }
       }
+    }
+  }
+}
+
+/**
+ * poff[j] (i32) = byte offset, in a padded buffer holding images n0, n0+1, ... (`slot` floats
+ * each, rows `wp` floats apart), of the top-left tap of pixel `start + j` of the batch, for j in
+ * [0, count): the one table both the forward/grad-input and the grad-weight packers read.
+ */
+function pixelOffsets(poff: usize, start: i32, count: i32, n0: i32, hw: i32, h: i32, w: i32, wp: i32, slot: i32): void {
+  let nn = n0, rem = start - n0 * hw;
+  let oh = rem / w, ow = rem - oh * w;
+  for (let j = 0; j < count; j++) {
+    store<i32>(poff + (<usize>j << 2), ((nn - n0) * slot + oh * wp + ow) << 2);
+    if (++ow == w) {
+      ow = 0;
+      if (++oh == h) { oh = 0; nn++; }
     }
   }
 }
