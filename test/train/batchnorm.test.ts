@@ -8,6 +8,7 @@ import {
 } from '../../src/train/kernels/batchnorm.ts';
 import { batchnormBackwardRef, batchnormForwardEvalRef, batchnormForwardTrainRef } from '../../src/train/reference/batchnorm.ts';
 import { expectClose, expectEqual, f32, openGpu, upF32, zeros } from './tolerance.ts';
+import { tfjsBatchnormTrain } from '../helpers/batchnorm-oracle.ts';
 
 await tf.setBackend('cpu');
 const { env, skip } = await openGpu(BATCHNORM_SHADERS);
@@ -27,20 +28,6 @@ const label = (s: BatchNormShape) => `[${s.n},${s.c},${s.h},${s.w}]`;
 
 function rand(rng: Rng, n: number, lo: number, hi: number): Float32Array {
   return f32(Array.from({ length: n }, () => rng.uniform(lo, hi)));
-}
-
-/** tfjs oracle on NHWC: y and the gradients of Σ y·w with batch moments inside the graph. */
-function tfjsTrain(s: BatchNormShape, x: Float32Array, gamma: Float32Array, beta: Float32Array, w: Float32Array) {
-  const toNhwc = (a: Float32Array) => tf.transpose(tf.tensor4d(a, [s.n, s.c, s.h, s.w]), [0, 2, 3, 1]);
-  const toNchw = (t: tf.Tensor) => tf.transpose(t, [0, 3, 1, 2]).dataSync();
-  const f = (xt: tf.Tensor, gt: tf.Tensor, bt: tf.Tensor) => {
-    const { mean, variance } = tf.moments(xt, [0, 1, 2]);
-    return tf.batchNorm(xt as tf.Tensor4D, mean, variance, bt as tf.Tensor1D, gt as tf.Tensor1D, 1e-5);
-  };
-  const xt = toNhwc(x), gt = tf.tensor1d(gamma), bt = tf.tensor1d(beta), wt = toNhwc(w);
-  const y = toNchw(f(xt, gt, bt));
-  const [dx, dg, db] = tf.grads((a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) => tf.sum(tf.mul(f(a, b, c), wt)))([xt, gt, bt]);
-  return { y, dx: toNchw(dx), dgamma: dg.dataSync(), dbeta: db.dataSync() };
 }
 
 describe.skipIf(!env)(`batchnorm on WebGPU${skip ? ` (${skip})` : ''}`, () => {
@@ -76,7 +63,7 @@ describe.skipIf(!env)(`batchnorm on WebGPU${skip ? ` (${skip})` : ''}`, () => {
       expectClose(dx, back.dx, { terms: m, label: `dx ${L}`, scale: Math.max(...back.dx.map(Math.abs)) + 1e-3 });
       expectEqual(gr.subarray(0, 2), [0, 0], 'grads outside the offsets untouched');
       if (m > 1 && n <= 5000) {
-        const o = tfjsTrain(s, x, gamma, beta, dy);
+        const o = tfjsBatchnormTrain(s, x, gamma, beta, dy);
         expectClose(y, o.y, { terms: m, label: `y vs tfjs ${L}` });
         expectClose(dx, o.dx, { terms: m, label: `dx vs tfjs ${L}`, scale: Math.max(...back.dx.map(Math.abs)) + 1e-3 });
         expectClose(gr.subarray(2 + s.c), o.dgamma, { terms: m, label: `dγ vs tfjs ${L}` });

@@ -22,6 +22,7 @@ import { mseLossRef, softCrossEntropyRef, softmaxCrossEntropyRef } from '../../s
 import type { TrainModule } from '../../src/train/wasm/module.ts';
 import { openTrainModules, trainFlavours } from '../helpers/wasm-train.ts';
 import { expectClose, expectEqual, f32 } from './tolerance.ts';
+import { tfjsBatchnormTrain } from '../helpers/batchnorm-oracle.ts';
 
 await tf.setBackend('cpu');
 
@@ -121,20 +122,6 @@ const BN_SHAPES: Bn[] = [
   { n: 4, c: 2, h: 33, w: 31 },
 ];
 
-/** tfjs oracle (NHWC): y and the gradients of Σ y·w with the batch moments inside the graph. */
-function tfjsBatchnorm(s: Bn, x: Float32Array, gamma: Float32Array, beta: Float32Array, w: Float32Array) {
-  const toNhwc = (a: Float32Array) => tf.transpose(tf.tensor4d(a, [s.n, s.c, s.h, s.w]), [0, 2, 3, 1]);
-  const toNchw = (t: tf.Tensor) => tf.transpose(t, [0, 3, 1, 2]).dataSync();
-  const f = (xt: tf.Tensor, gt: tf.Tensor, bt: tf.Tensor) => {
-    const { mean, variance } = tf.moments(xt, [0, 1, 2]);
-    return tf.batchNorm(xt as tf.Tensor4D, mean, variance, bt as tf.Tensor1D, gt as tf.Tensor1D, 1e-5);
-  };
-  const xt = toNhwc(x), gt = tf.tensor1d(gamma), bt = tf.tensor1d(beta), wt = toNhwc(w);
-  const y = toNchw(f(xt, gt, bt));
-  const [dx, dg, db] = tf.grads((a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) => tf.sum(tf.mul(f(a, b, c), wt)))([xt, gt, bt]);
-  return { y, dx: toNchw(dx), dgamma: dg.dataSync(), dbeta: db.dataSync() };
-}
-
 describe.each(FLAVOURS)('CPU training kernels, %s SIMD build', (flavour) => {
   let a: Arena;
   beforeAll(async () => {
@@ -190,7 +177,7 @@ describe.each(FLAVOURS)('CPU training kernels, %s SIMD build', (flavour) => {
       expectClose(a.readF32(pdg, s.c), back.dgamma, { terms: m, label: `dγ ${L}` });
       expectClose(dx, back.dx, { terms: m, label: `dx ${L}`, scale: dxScale });
       if (m > 1 && len <= 5000) {
-        const o = tfjsBatchnorm(s, x, gamma, beta, dy);
+        const o = tfjsBatchnormTrain(s, x, gamma, beta, dy);
         expectClose(y, o.y, { terms: m, label: `y vs tfjs ${L}` });
         expectClose(dx, o.dx, { terms: m, label: `dx vs tfjs ${L}`, scale: dxScale });
         expectClose(a.readF32(pdg, s.c), o.dgamma, { terms: m, label: `dγ vs tfjs ${L}` });
