@@ -1,6 +1,6 @@
 // Acquiring a WebGPU device: the hardware adapter where there is one, else the software one,
 // with the limits the training kernels need requested explicitly. The caller owns the device.
-import { gpuInstallHint, gpuSources } from '../platform/gpu.ts';
+import { gpuInstallHint, gpuSources, SOFTWARE_ADAPTER } from '../platform/gpu.ts';
 
 export interface Gpu {
   device: GPUDevice;
@@ -46,7 +46,7 @@ function isSoftware(adapter: GPUAdapter, label: string): boolean {
   const info = adapter.info as GPUAdapterInfo & { type?: string; isFallbackAdapter?: boolean };
   if ((adapter as GPUAdapter & { isFallbackAdapter?: boolean }).isFallbackAdapter || info.isFallbackAdapter) return true;
   if (info.type && /cpu/i.test(info.type)) return true;
-  return /llvmpipe|lavapipe|swiftshader|softpipe|software/i.test(label);
+  return SOFTWARE_ADAPTER.test(label);
 }
 
 /**

@@ -80,6 +80,9 @@ export function gpuInstallHint(): string {
   }
 }
 
+/** Names of software (CPU) WebGPU implementations, as adapters describe themselves. */
+export const SOFTWARE_ADAPTER = /llvmpipe|lavapipe|swiftshader|softpipe|software/i;
+
 let hardwareProbe: Promise<string | undefined> | undefined;
 
 /**
@@ -104,7 +107,7 @@ export function probeHardwareAdapter(): Promise<string | undefined> {
       const script = `const d = await import(${JSON.stringify(pathToFileURL(entry).href)});
         const a = await d.create([]).requestAdapter({ powerPreference: 'high-performance' });
         const i = a?.info ?? {};
-        const soft = !a || a.isFallbackAdapter || i.isFallbackAdapter || /cpu/i.test(i.type ?? '') || /llvmpipe|lavapipe|swiftshader|softpipe|software/i.test(i.description ?? '');
+        const soft = !a || a.isFallbackAdapter || i.isFallbackAdapter || /cpu/i.test(i.type ?? '') || ${SOFTWARE_ADAPTER}.test(i.description ?? '');
         process.stdout.write(JSON.stringify(soft ? null : [i.description, i.vendor, i.architecture].filter(Boolean).join(' / ') || 'hardware adapter'));
         process.exit(0);`;
       return new Promise<string | undefined>((resolve) => {
@@ -124,7 +127,7 @@ export function probeHardwareAdapter(): Promise<string | undefined> {
     if (!adapter) return undefined;
     const info = adapter.info as GPUAdapterInfo & { type?: string; isFallbackAdapter?: boolean };
     if ((adapter as GPUAdapter & { isFallbackAdapter?: boolean }).isFallbackAdapter || info.isFallbackAdapter || /cpu/i.test(info.type ?? '')) return undefined;
-    if (/llvmpipe|lavapipe|swiftshader|softpipe|software/i.test(info.description ?? '')) return undefined;
+    if (SOFTWARE_ADAPTER.test(info.description ?? '')) return undefined;
     return info.description || info.vendor || 'hardware adapter';
   })();
   return hardwareProbe;
