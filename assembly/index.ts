@@ -11,4 +11,5 @@ export { ehvi2, ehvi3, hviSamples, gaussTail } from './ehvi/index';
 export { mlpPredict, mlpTrain } from './mlp/index';
 export {
   gpWorkspaceBytes, gpLml, gpLmlGrad, gpJitter, gpModelBytes, gpPredictScratchBytes, gpFinalize, gpPredict, gpKernelMatrix, gpCholesky,
+  gpPredictGradScratchBytes, gpPredictGrad,
 } from './gp/index';

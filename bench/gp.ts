@@ -223,7 +223,7 @@ export async function benchMsehviAsk(sizes = MSEHVI_ASK_SIZES): Promise<{ n: num
   for (const n of sizes) {
     const study = Study.create(
       { space, directions: ['minimize', 'minimize'], referencePoint: [0, 8], method: 'msehvi', methodOptions: { nInit: n }, seed: 1, storage: new MemoryStorage(), onWarning: () => {} },
-      (ctx, meta) => getMethod('msehvi').factory(ctx, meta.methodOptions ?? {}),
+      (ctx, meta) => getMethod('msehvi').create(ctx, meta.methodOptions ?? {}),
     );
     await study.optimize((t) => evaluate(t.params), { maxEvaluations: n });
     const times: number[] = [];

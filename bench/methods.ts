@@ -15,12 +15,14 @@ export const BENCH_METHODS: [string, string, Record<string, unknown>][] = [
   ['nsga2', 'nsga2', { populationSize: 20 }],
   // budgets 5..25 as in the paper's scripts (the problems allow 1..25)
   ['shemoa', 'shemoa', { populationSize: 20, maxEvaluations: EVALS, minBudget: 5 }],
-  // the paper's schedule overshoots its total by N per rung change (§15.13): plan for 80% so it ends inside the cap
+  // the paper's schedule overshoots its total by N per rung change (docs/methods.md#odd-13): plan for 80% so it ends inside the cap
   ['shemoa (paper)', 'shemoa', { populationSize: 20, maxEvaluations: Math.round(EVALS * 0.8), minBudget: 5, variant: 'paper' }],
   ['mobohb', 'mobohb', { nInit: 10, minPointsInModel: 10, maxBrackets: 100000, minBudget: 5 }],
   ['mobohb (paper)', 'mobohb', { nInit: 10, minPointsInModel: 27, maxBrackets: 100000, minBudget: 5, variant: 'paper' }],
   ['mobananas', 'mobananas', { nInit: 10, functionEvaluations: EVALS, minBudget: 5 }],
   ['mobananas (paper)', 'mobananas', { nInit: 10, functionEvaluations: EVALS, minBudget: 5, variant: 'paper' }],
+  ['mobananas-plain', 'mobananas-plain', { functionEvaluations: EVALS }],
+  ['mobananas-plain (paper)', 'mobananas-plain', { functionEvaluations: EVALS, variant: 'paper' }],
 ];
 
 export async function benchQuality(problems: [string, () => Problem][]): Promise<string[]> {

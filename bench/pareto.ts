@@ -9,11 +9,11 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { hvContributions, hypervolume, isNonDominated, ndsort } from '../src/index.ts';
 import { hypervolumeReference } from '../src/pareto/reference/hypervolume.ts';
-import { hvContributionsRef } from '../src/pareto/reference/hvContributions.ts';
+import { hvContributionsReference } from '../src/pareto/reference/hvContributions.ts';
 import { ndsortReference } from '../src/pareto/reference/ndsort.ts';
 import { Rng } from '../src/random/rng.ts';
 import { spherePoints, uniformPoints } from '../test/helpers/fronts.ts';
-import { checkAgree, machine, median, printTable, runAnchor, time, writePoints, type Row } from './harness.ts';
+import { checkAgree, machine, printTable, runAnchor, time, writePoints, type Row } from './harness.ts';
 
 const MOO = process.env.MOOCORE_BIN;
 const DRIVER = process.env.MOOCORE_DRIVER;
@@ -78,7 +78,7 @@ export function benchPareto(): Row[] {
     const pts = spherePoints(rng, scale(n), d);
     const ref = ones(d);
     const small = prefix(pts, d, 12);
-    checkAgree(`hvc ${d}-D twin`, hvContributions(small, d, ref), hvContributionsRef(small, d, ref), 1e-9, 1e-15);
+    checkAgree(`hvc ${d}-D twin`, hvContributions(small, d, ref), hvContributionsReference(small, d, ref), 1e-9, 1e-15);
     const t = time(() => hvContributions(pts, d, ref), 7);
     const row: Row = { kernel: 'hvContributions', set: 'sphere', n: pts.length / d, d, first: t.first, median: t.median, target: TARGET };
     if (MOO) {
@@ -118,5 +118,4 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   console.log(`# Pareto kernels on ${machine()}${QUICK ? ' (--quick: sizes / 20)' : ''}`);
   if (!MOO) console.log('# (set MOOCORE_BIN, MOOCORE_DRIVER and DEAP_PYTHON to time the anchors side by side)');
   printTable('Pareto kernels (seconds; all values checked before timing)', benchPareto());
-  void median;
 }

@@ -36,11 +36,11 @@ interface Buffers {
   y: GPUBuffer; dx: GPUBuffer; dw: GPUBuffer; db: GPUBuffer; scratch?: GPUBuffer;
 }
 
-function specsOf(kernel: Kernel, shape: Conv2dShape, bufs: Buffers): DispatchSpec[] {
+function specsOf(kernel: Kernel, shape: Conv2dShape, { x, w, b, dy, y, dx, dw, db, scratch }: Buffers): DispatchSpec[] {
   switch (kernel) {
-    case 'forward': return conv2dForward(shape, bufs);
-    case 'grad-input': return conv2dGradInput(shape, bufs);
-    case 'grad-weight': return conv2dGradWeight(shape, bufs);
+    case 'forward': return conv2dForward(shape, { x, w, b, y });
+    case 'grad-input': return conv2dGradInput(shape, { dy, w, dx });
+    case 'grad-weight': return conv2dGradWeight(shape, { x, dy, dw, db, scratch });
   }
 }
 

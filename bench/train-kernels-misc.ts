@@ -10,10 +10,10 @@ import { BATCHNORM_SHADERS, batchnormBackward, batchnormForwardTrain, batchnormW
 import { DENSE_SHADERS, denseBackward, denseForward, denseWorkspaceFloats, gemmSplits, type DenseShape } from '../src/train/kernels/dense.ts';
 import { MAXPOOL2X2_SHADERS, maxpool2x2Backward, maxpool2x2Forward } from '../src/train/kernels/maxpool2x2.ts';
 import { Rng } from '../src/random/rng.ts';
-import { adamStepRef } from '../src/train/reference/adam.ts';
-import { batchnormBackwardRef, batchnormForwardTrainRef } from '../src/train/reference/batchnorm.ts';
-import { denseBackwardRef, denseForwardRef } from '../src/train/reference/dense.ts';
-import { maxpool2x2BackwardRef, maxpool2x2ForwardRef } from '../src/train/reference/maxpool2x2.ts';
+import { adamStepReference } from '../src/train/reference/adam.ts';
+import { batchnormBackwardReference, batchnormForwardTrainReference } from '../src/train/reference/batchnorm.ts';
+import { denseBackwardReference, denseForwardReference } from '../src/train/reference/dense.ts';
+import { maxpool2x2BackwardReference, maxpool2x2ForwardReference } from '../src/train/reference/maxpool2x2.ts';
 import { machine, median } from './harness.ts';
 
 const WARM_RUNS = Number(process.env.WARM_RUNS ?? 7);
@@ -96,11 +96,11 @@ for (const s of [{ batch: 128, inFeatures: 512, outFeatures: 512 }, { batch: 128
   const xb = rt.upload(x), wb = rt.upload(w), bb = rt.upload(b), yb = rt.buffer(n * no * 4), dyb = rt.upload(dy);
   const dxb = rt.buffer(n * ni * 4), dwb = rt.buffer(no * ni * 4), dbb = rt.buffer(no * 4);
   const ws = rt.buffer(Math.max(1, denseWorkspaceFloats(s)) * 4);
-  const fwd = () => denseForward({ ...s, x: xb, weight: wb, bias: bb, y: yb, workspace: ws });
-  const bwd = () => denseBackward({ ...s, x: xb, weight: wb, dy: dyb, dx: dxb, dweight: dwb, dbias: dbb, workspace: ws });
-  const ref = denseBackwardRef(s, x, w, dy);
+  const fwd = () => denseForward(s, { x: xb, weight: wb, bias: bb, y: yb, workspace: ws });
+  const bwd = () => denseBackward(s, { x: xb, weight: wb, dy: dyb, dx: dxb, dweight: dwb, dbias: dbb, workspace: ws });
+  const ref = denseBackwardReference(s, x, w, dy);
   const shape = `N=${n}, ${ni}→${no} (split-K ${gemmSplits(n, no, ni)} fwd, ${gemmSplits(n, ni, no)} dx, ${gemmSplits(no, ni, n)} dW)`;
-  await bench('dense forward', shape, fwd, async () => check('dense y', await rt.readF32(yb, n * no), denseForwardRef(s, x, w, b)), 2 * n * ni * no, 'GFLOP/s');
+  await bench('dense forward', shape, fwd, async () => check('dense y', await rt.readF32(yb, n * no), denseForwardReference(s, x, w, b)), 2 * n * ni * no, 'GFLOP/s');
   await bench('dense backward (dx, dW, db)', shape, bwd, async () => {
     check('dense dx', await rt.readF32(dxb, n * ni), ref.dx);
     check('dense dW', await rt.readF32(dwb, no * ni), ref.dw);
@@ -113,24 +113,27 @@ for (const s of [{ batch: 128, inFeatures: 512, outFeatures: 512 }, { batch: 128
   const s = { n: 128, c: 64, h: 16, w: 16 }, total = s.n * s.c * s.h * s.w;
   const x = randn(total), dy = randn(total), gamma = randn(s.c), beta = randn(s.c);
   const xb = rt.upload(x), yb = rt.buffer(total * 4), dyb = rt.upload(dy), dxb = rt.buffer(total * 4);
+  const weights = rt.upload(Float32Array.from([...gamma, ...beta])), running = rt.upload(new Float32Array(2 * s.c).fill(1));
+  const coef = rt.buffer(16 * s.c), workspace = rt.buffer(4 * batchnormWorkspaceFloats(s));
   const p = {
-    weights: rt.upload(Float32Array.from([...gamma, ...beta])), running: rt.upload(new Float32Array(2 * s.c).fill(1)),
-    coef: rt.buffer(16 * s.c), workspace: rt.buffer(4 * batchnormWorkspaceFloats(s)),
+    gamma: { buffer: weights, offset: 0 }, beta: { buffer: weights, offset: s.c },
+    runningMean: { buffer: running, offset: 0 }, runningVar: { buffer: running, offset: s.c }, coef, workspace,
   };
   const grads = rt.buffer(8 * s.c);
-  const f = batchnormForwardTrainRef(s, x, gamma, beta, new Float64Array(s.c), new Float64Array(s.c).fill(1));
+  const dparams = { dgamma: { buffer: grads, offset: 0 }, dbeta: { buffer: grads, offset: s.c } };
+  const f = batchnormForwardTrainReference(s, x, gamma, beta, new Float64Array(s.c), new Float64Array(s.c).fill(1));
   const shape = `[${s.n}, ${s.c}, ${s.h}, ${s.w}]`;
-  await bench('batchnorm forward (train)', shape, () => batchnormForwardTrain(s, xb, yb, p, { updateRunning: false }),
+  await bench('batchnorm forward (train)', shape, () => batchnormForwardTrain(s, { x: xb, y: yb, ...p }, { updateRunning: false }),
     async () => check('batchnorm y', await rt.readF32(yb, total), f.y), 8 * total, 'GB/s');
-  await bench('batchnorm backward', shape, () => batchnormBackward(s, xb, dyb, p, { dx: dxb, grads }),
-    async () => check('batchnorm dx', await rt.readF32(dxb, total), batchnormBackwardRef(s, x, dy, gamma, f.mean, f.invstd).dx, 1e-2), 12 * total, 'GB/s');
+  await bench('batchnorm backward', shape, () => batchnormBackward(s, { x: xb, dy: dyb, coef, workspace, dx: dxb, ...dparams }),
+    async () => check('batchnorm dx', await rt.readF32(dxb, total), batchnormBackwardReference(s, x, dy, gamma, f.mean, f.invstd).dx, 1e-2), 12 * total, 'GB/s');
 
   const out = total / 4, pdy = randn(out), pyb = rt.buffer(out * 4), arg = rt.buffer(out * 4), pdyb = rt.upload(pdy), pdx = rt.buffer(total * 4);
-  const mp = maxpool2x2ForwardRef(s, x);
-  await bench('maxpool2x2 forward', shape, () => maxpool2x2Forward(s, xb, pyb, arg),
+  const mp = maxpool2x2ForwardReference(s, x);
+  await bench('maxpool2x2 forward', shape, () => maxpool2x2Forward(s, { x: xb, y: pyb, argmax: arg }),
     async () => check('maxpool y', await rt.readF32(pyb, out), mp.y, 0), 4 * (total + 2 * out), 'GB/s');
-  await bench('maxpool2x2 backward', shape, () => maxpool2x2Backward(s, pdyb, arg, pdx),
-    async () => check('maxpool dx', await rt.readF32(pdx, total), maxpool2x2BackwardRef(s, pdy, mp.argmax), 0), 4 * (total + 2 * out), 'GB/s');
+  await bench('maxpool2x2 backward', shape, () => maxpool2x2Backward(s, { dy: pdyb, argmax: arg, dx: pdx }),
+    async () => check('maxpool dx', await rt.readF32(pdx, total), maxpool2x2BackwardReference(s, pdy, mp.argmax), 0), 4 * (total + 2 * out), 'GB/s');
 }
 
 // ---- Adam over 1M parameters
@@ -139,9 +142,9 @@ for (const s of [{ batch: 128, inFeatures: 512, outFeatures: 512 }, { batch: 128
   const p0 = randn(n), g = randn(n);
   const bufs = { params: rt.upload(p0), grads: rt.upload(g), m: rt.upload(new Float32Array(n)), v: rt.upload(new Float32Array(n)) };
   const p = Float64Array.from(p0), m = new Float64Array(n), v = new Float64Array(n);
-  adamStepRef(p, g, m, v, 1, { lr: 1e-3 });
+  adamStepReference(p, g, m, v, 1, { lr: 1e-3 });
   // the prepared dispatch keeps t = 1 for the warm calls (the update costs the same for any t)
-  await bench('adam', '1,048,576 params', () => adamStep(bufs, n, 1, { lr: 1e-3 }),
+  await bench('adam', '1,048,576 params', () => adamStep({ n }, bufs, { t: 1, lr: 1e-3 }),
     async () => check('adam p', await rt.readF32(bufs.params, n), p, 1e-6), 28 * n, 'GB/s');
 }
 

@@ -15,7 +15,7 @@ import { pathToFileURL } from 'node:url';
 import { machine, median } from './harness.ts';
 import { Rng } from '../src/random/rng.ts';
 import { conv2dForwardReference, conv2dGradInputReference, conv2dGradWeightReference } from '../src/train/reference/conv2d.ts';
-import { denseBackwardRef, denseForwardRef } from '../src/train/reference/dense.ts';
+import { denseBackwardReference, denseForwardReference } from '../src/train/reference/dense.ts';
 import { TrainModule, type SimdFlavour } from '../src/train/wasm/module.ts';
 
 type Kernel = (...a: number[]) => number;
@@ -204,8 +204,8 @@ function checkDense(m: TrainModule, l: DenseLayer): Record<string, number> {
   const shape = { batch: 4, inFeatures: l.inF, outFeatures: l.outF };
   const d = p.data;
   const abs = (a: Float32Array) => a.map(Math.abs);
-  const fw = denseForwardRef(shape, d.x, d.w, d.b, l.relu), fwMag = denseForwardRef(shape, abs(d.x), abs(d.w), abs(d.b));
-  const bw = denseBackwardRef(shape, d.x, d.w, d.dy), bwMag = denseBackwardRef(shape, abs(d.x), abs(d.w), abs(d.dy));
+  const fw = denseForwardReference(shape, d.x, d.w, d.b, l.relu), fwMag = denseForwardReference(shape, abs(d.x), abs(d.w), abs(d.b));
+  const bw = denseBackwardReference(shape, d.x, d.w, d.dy), bwMag = denseBackwardReference(shape, abs(d.x), abs(d.w), abs(d.dy));
   return {
     forward: worstRatio('dense forward', got.y, fw, fwMag, l.inF + 1),
     backward: Math.max(

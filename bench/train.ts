@@ -84,8 +84,9 @@ async function benchKernels(rt: GpuRuntime, software: boolean): Promise<string[]
     const wsFloats = denseWorkspaceFloats({ batch: N, inFeatures: inF, outFeatures: outF });
     const workspace = wsFloats > 0 ? rt.buffer(wsFloats * 4) : undefined;
     const flops = 2 * N * inF * outF;
-    const fwd = await timeGpu(rt, denseForward({ batch: N, inFeatures: inF, outFeatures: outF, x, weight: w, bias: b, y, workspace }), runs);
-    const bwd = await timeGpu(rt, denseBackward({ batch: N, inFeatures: inF, outFeatures: outF, x, weight: w, dy: y, dx, dweight: dw, dbias: db, workspace }), runs);
+    const shape = { batch: N, inFeatures: inF, outFeatures: outF };
+    const fwd = await timeGpu(rt, denseForward(shape, { x, weight: w, bias: b, y, workspace }), runs);
+    const bwd = await timeGpu(rt, denseBackward(shape, { x, weight: w, dy: y, dx, dweight: dw, dbias: db, workspace }), runs);
     lines.push(`| forward | dense ${inF}->${outF}, N=${N} | ${(fwd.first * 1000).toFixed(1)} ms | ${(fwd.median * 1000).toFixed(1)} ms | ${(flops / fwd.median / 1e9).toFixed(2)} |`);
     lines.push(`| backward (dx, dW, db) | dense ${inF}->${outF}, N=${N} | ${(bwd.first * 1000).toFixed(1)} ms | ${(bwd.median * 1000).toFixed(1)} ms | ${((2 * flops) / bwd.median / 1e9).toFixed(2)} |`);
     for (const buf of [x, y, w, b, dx, dw, db, workspace]) if (buf) rt.release(buf);

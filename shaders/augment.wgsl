@@ -1,4 +1,4 @@
-// Bulk & Cut's training augmentation on an NCHW batch (METHODS.md §12.4): per-sample horizontal
+// Bulk & Cut's training augmentation on an NCHW batch (docs/methods.md#bulkcut-training): per-sample horizontal
 // flip, then mixup with a partner sample and a per-sample λ:
 //   x'_i[c, h, w] = λ_i·x_i[c, h, f_i(w)] + (1 − λ_i)·x_j[c, h, f_j(w)],  j = partner_i,
 // where f_k(w) = W − 1 − w when sample k is flipped, else w (the partner enters flipped or not by

@@ -20,10 +20,11 @@ export { nasSpace, nasUniformSpace, nasAxSpace, toNetworkConfig, fillInactiveWid
 export { Rng } from './random/rng.ts';
 
 // Studies and methods
-export { Study, type Trial, type StudyOptions, type OptimizeOptions, type MethodFactory, type ObjectiveResult, type TellResult } from './study/study.ts';
+export { Study, type Trial, type StudyOptions, type OptimizeOptions, type ResumeOptions, type MethodFactory, type ObjectiveResult, type TellResult } from './study/study.ts';
 export { MemoryStorage, type Storage } from './study/storage.ts';
 export type { StudyEvent, StudyMeta } from './study/events.ts';
-export { getMethod, methodNames, methodOptions, registerMethod, type MethodEntry } from './optimizers/index.ts';
+export { getMethod, methodNames, methodOptions, registerMethod, type MethodEntry, type SpaceForm } from './optimizers/index.ts';
+export { mergeOptions, OptionChecks, type Variant, type PaperProblem, type CommonOptions, type OptionRules } from './optimizers/options.ts';
 export type { Optimizer, OptimizerContext, OptimizerFactory, AskResult, Suggestion, FinishedTrial, TrialState } from './optimizers/types.ts';
 
 // Problems

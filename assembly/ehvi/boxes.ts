@@ -16,7 +16,6 @@
 // value), so that the EHVI kernel can evaluate each Gaussian term once per distinct coordinate;
 // index −1 stands for −∞.
 import { sortRowsBy } from '../common/sort';
-import { ld, li, si, st } from '../common/access';
 
 /**
  * The boxes of a 3-D front: a plain record in linear memory (unmanaged: allocated with
@@ -46,7 +45,7 @@ export class Boxes3 {
 // @ts-ignore: decorator
 @inline
 export function coord(table: usize, i: i32): f64 {
-  return i < 0 ? -Infinity : ld(table, i);
+  return i < 0 ? -Infinity : load<f64>(table + (<usize>i << 3));
 }
 
 /**
@@ -61,10 +60,12 @@ export function staircase2(front: usize, n: i32, rx: f64, ry: f64, xs: usize, ys
   const xy = heap.alloc(<usize>cap << 4);
   let m = 0;
   for (let i = 0; i < n; i++) {
-    const x = ld(front, 2 * i), y = ld(front, 2 * i + 1);
+    const p = front + (<usize>i << 4);
+    const x = load<f64>(p), y = load<f64>(p, 8);
     if (x < rx && y < ry) {
-      st(xy, 2 * m, x);
-      st(xy, 2 * m + 1, y);
+      const q = xy + (<usize>m << 4);
+      store<f64>(q, x);
+      store<f64>(q, y, 8);
       m++;
     }
   }
@@ -74,11 +75,11 @@ export function staircase2(front: usize, n: i32, rx: f64, ry: f64, xs: usize, ys
     sortRowsBy(xy, m, 2, 0, 1, perm); // x ascending, ties by y ascending
     let ymin = ry;
     for (let i = 0; i < m; i++) {
-      const r = li(perm, i);
-      const y = ld(xy, 2 * r + 1);
+      const q = xy + (<usize>load<i32>(perm + (<usize>i << 2)) << 4);
+      const y = load<f64>(q, 8);
       if (y < ymin) {
-        st(xs, s, ld(xy, 2 * r));
-        st(ys, s, y);
+        store<f64>(xs + (<usize>s << 3), load<f64>(q));
+        store<f64>(ys + (<usize>s << 3), y);
         s++;
         ymin = y;
       }
@@ -101,11 +102,13 @@ export function buildBoxes3(front: usize, n: i32, rx: f64, ry: f64, rz: f64): Bo
   const inside = heap.alloc(<usize>cap * 24);
   let k = 0;
   for (let i = 0; i < n; i++) {
-    const x = ld(front, 3 * i), y = ld(front, 3 * i + 1), z = ld(front, 3 * i + 2);
+    const p = front + <usize>i * 24;
+    const x = load<f64>(p), y = load<f64>(p, 8), z = load<f64>(p, 16);
     if (x < rx && y < ry && z < rz) {
-      st(inside, 3 * k, x);
-      st(inside, 3 * k + 1, y);
-      st(inside, 3 * k + 2, z);
+      const q = inside + <usize>k * 24;
+      store<f64>(q, x);
+      store<f64>(q, y, 8);
+      store<f64>(q, z, 16);
       k++;
     }
   }
@@ -117,17 +120,17 @@ export function buildBoxes3(front: usize, n: i32, rx: f64, ry: f64, rz: f64): Bo
     const perm = heap.alloc(<usize>k << 2);
     sortRowsBy(inside, k, 3, 2, 0, perm); // z ascending, ties by x
     for (let i = 0; i < k; i++) {
-      const r = li(perm, i);
-      st(b.X, i, ld(inside, 3 * r));
-      st(b.Y, i, ld(inside, 3 * r + 1));
-      st(b.Z, i, ld(inside, 3 * r + 2));
+      const q = inside + <usize>load<i32>(perm + (<usize>i << 2)) * 24;
+      store<f64>(b.X + (<usize>i << 3), load<f64>(q));
+      store<f64>(b.Y + (<usize>i << 3), load<f64>(q, 8));
+      store<f64>(b.Z + (<usize>i << 3), load<f64>(q, 16));
     }
     heap.free(perm);
   }
   heap.free(inside);
-  st(b.X, k, rx);
-  st(b.Y, k, ry);
-  st(b.Z, k, rz);
+  store<f64>(b.X + (<usize>k << 3), rx);
+  store<f64>(b.Y + (<usize>k << 3), ry);
+  store<f64>(b.Z + (<usize>k << 3), rz);
 
   const boxCap = <usize>(2 * k + 1);
   b.ixl = heap.alloc(boxCap << 2);
@@ -143,37 +146,37 @@ export function buildBoxes3(front: usize, n: i32, rx: f64, ry: f64, rz: f64): Bo
   const sy = heap.alloc(stripCap << 2);
   const sz = heap.alloc(stripCap << 2);
   let ns = 1;
-  si(sx, 0, -1);
-  si(sy, 0, k);
-  si(sz, 0, -1);
+  store<i32>(sx, -1);
+  store<i32>(sy, k);
+  store<i32>(sz, -1);
 
   for (let p = 0; p < k; p++) {
-    const px = ld(b.X, p), py = ld(b.Y, p), pz = ld(b.Z, p);
+    const px = load<f64>(b.X + (<usize>p << 3)), py = load<f64>(b.Y + (<usize>p << 3)), pz = load<f64>(b.Z + (<usize>p << 3));
     // a = the last strip whose lower x is <= px (strip 0 starts at −∞)
     let lo = 0, hi = ns - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (coord(b.X, li(sx, mid)) <= px) lo = mid;
+      if (coord(b.X, load<i32>(sx + (<usize>mid << 2))) <= px) lo = mid;
       else hi = mid - 1;
     }
     const a = lo;
-    if (ld(b.Y, li(sy, a)) <= py) continue; // weakly dominated by a point swept earlier
+    if (load<f64>(b.Y + (<usize>load<i32>(sy + (<usize>a << 2)) << 3)) <= py) continue; // weakly dominated by a point swept earlier
     // strips a..e−1 lie above py (heights decrease with x) and are cut by p
     let e = a + 1;
-    while (e < ns && ld(b.Y, li(sy, e)) > py) e++;
+    while (e < ns && load<f64>(b.Y + (<usize>load<i32>(sy + (<usize>e << 2)) << 3)) > py) e++;
     for (let j = a; j < e; j++) {
-      const zs = li(sz, j);
+      const zs = load<i32>(sz + (<usize>j << 2));
       if (coord(b.Z, zs) < pz) {
         const c = b.count++;
-        si(b.ixl, c, li(sx, j));
-        si(b.ixu, c, j + 1 < ns ? li(sx, j + 1) : k);
-        si(b.iy, c, li(sy, j));
-        si(b.izl, c, zs);
-        si(b.izu, c, p);
+        store<i32>(b.ixl + (<usize>c << 2), load<i32>(sx + (<usize>j << 2)));
+        store<i32>(b.ixu + (<usize>c << 2), j + 1 < ns ? load<i32>(sx + (<usize>(j + 1) << 2)) : k);
+        store<i32>(b.iy + (<usize>c << 2), load<i32>(sy + (<usize>j << 2)));
+        store<i32>(b.izl + (<usize>c << 2), zs);
+        store<i32>(b.izu + (<usize>c << 2), p);
       }
     }
     // replacement: [x_a, px) keeps strip a's height if non-empty, then [px, x_e) at height py
-    const keepLeft = coord(b.X, li(sx, a)) < px;
+    const keepLeft = coord(b.X, load<i32>(sx + (<usize>a << 2))) < px;
     const added = keepLeft ? 2 : 1;
     const removed = e - a;
     const tail = ns - e;
@@ -186,21 +189,21 @@ export function buildBoxes3(front: usize, n: i32, rx: f64, ry: f64, rz: f64): Bo
     let w = a;
     if (keepLeft) {
       // sx[a], sy[a] stay as they are
-      si(sz, w, p);
+      store<i32>(sz + (<usize>w << 2), p);
       w++;
     }
-    si(sx, w, p);
-    si(sy, w, p);
-    si(sz, w, p);
+    store<i32>(sx + (<usize>w << 2), p);
+    store<i32>(sy + (<usize>w << 2), p);
+    store<i32>(sz + (<usize>w << 2), p);
     ns += added - removed;
   }
   for (let j = 0; j < ns; j++) {
     const c = b.count++;
-    si(b.ixl, c, li(sx, j));
-    si(b.ixu, c, j + 1 < ns ? li(sx, j + 1) : k);
-    si(b.iy, c, li(sy, j));
-    si(b.izl, c, li(sz, j));
-    si(b.izu, c, k);
+    store<i32>(b.ixl + (<usize>c << 2), load<i32>(sx + (<usize>j << 2)));
+    store<i32>(b.ixu + (<usize>c << 2), j + 1 < ns ? load<i32>(sx + (<usize>(j + 1) << 2)) : k);
+    store<i32>(b.iy + (<usize>c << 2), load<i32>(sy + (<usize>j << 2)));
+    store<i32>(b.izl + (<usize>c << 2), load<i32>(sz + (<usize>j << 2)));
+    store<i32>(b.izu + (<usize>c << 2), k);
   }
   heap.free(sx);
   heap.free(sy);

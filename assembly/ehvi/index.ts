@@ -16,7 +16,6 @@
 // The front is decomposed once per call.
 import { buildBoxes3, coord, freeBoxes3, staircase2 } from './boxes';
 import { gaussTail } from './normal';
-import { ld, li, st } from '../common/access';
 
 export { gaussTail } from './normal';
 
@@ -39,16 +38,16 @@ export function ehvi2(front: usize, n: i32, ref: usize, mean: usize, std: usize,
   const ys = heap.alloc(<usize>cap << 3);
   const s = staircase2(front, n, rx, ry, xs, ys);
   for (let i = 0; i < m; i++) {
-    const mx = ld(mean, 2 * i), my = ld(mean, 2 * i + 1);
-    const sx = ld(std, 2 * i), sy = ld(std, 2 * i + 1);
+    const mx = load<f64>(mean + (<usize>(2 * i) << 3)), my = load<f64>(mean + (<usize>(2 * i + 1) << 3));
+    const sx = load<f64>(std + (<usize>(2 * i) << 3)), sy = load<f64>(std + (<usize>(2 * i + 1) << 3));
     // strips i = 0..s: x in [xs[i−1], xs[i]) (−∞ and rx at the ends), y below ys[i−1] (ry for i = 0)
     let sum = 0.0;
     let xl = -Infinity, tl = 0.0;
     for (let j = 0; j <= s; j++) {
-      const yu = j == 0 ? ry : ld(ys, j - 1);
+      const yu = j == 0 ? ry : load<f64>(ys + (<usize>(j - 1) << 3));
       // heights decrease with j: once the Gaussian in y has no mass below yu, nothing follows
       if (yu <= my && (sy == 0 || my - yu > 38.6 * sy)) break;
-      const xu = j < s ? ld(xs, j) : rx;
+      const xu = j < s ? load<f64>(xs + (<usize>j << 3)) : rx;
       const tu = tailPart(xu, mx, sx);
       let dx = Math.max(0.0, xu - Math.max(xl, mx)) + (tu - tl);
       if (dx < 0) dx = 0; // rounding only: the exact value is >= 0
@@ -57,7 +56,7 @@ export function ehvi2(front: usize, n: i32, ref: usize, mean: usize, std: usize,
       xl = xu;
       tl = tu;
     }
-    st(out, i, sum);
+    store<f64>(out + (<usize>i << 3), sum);
   }
   heap.free(xs);
   heap.free(ys);
@@ -76,28 +75,28 @@ export function ehvi3(front: usize, n: i32, ref: usize, mean: usize, std: usize,
   const ty = heap.alloc(<usize>(k + 1) << 3);
   const tz = heap.alloc(<usize>(k + 1) << 3);
   for (let i = 0; i < m; i++) {
-    const mx = ld(mean, 3 * i), my = ld(mean, 3 * i + 1), mz = ld(mean, 3 * i + 2);
-    const sx = ld(std, 3 * i), sy = ld(std, 3 * i + 1), sz = ld(std, 3 * i + 2);
+    const mx = load<f64>(mean + (<usize>(3 * i) << 3)), my = load<f64>(mean + (<usize>(3 * i + 1) << 3)), mz = load<f64>(mean + (<usize>(3 * i + 2) << 3));
+    const sx = load<f64>(std + (<usize>(3 * i) << 3)), sy = load<f64>(std + (<usize>(3 * i + 1) << 3)), sz = load<f64>(std + (<usize>(3 * i + 2) << 3));
     for (let j = 0; j <= k; j++) {
-      st(tx, j, tailPart(ld(b.X, j), mx, sx));
-      st(ty, j, tailPart(ld(b.Y, j), my, sy));
-      st(tz, j, tailPart(ld(b.Z, j), mz, sz));
+      store<f64>(tx + (<usize>j << 3), tailPart(load<f64>(b.X + (<usize>j << 3)), mx, sx));
+      store<f64>(ty + (<usize>j << 3), tailPart(load<f64>(b.Y + (<usize>j << 3)), my, sy));
+      store<f64>(tz + (<usize>j << 3), tailPart(load<f64>(b.Z + (<usize>j << 3)), mz, sz));
     }
     let sum = 0.0;
     for (let c = 0; c < count; c++) {
-      const iy = li(b.iy, c);
-      const yu = ld(b.Y, iy);
-      const dy = Math.max(0.0, yu - my) + ld(ty, iy);
+      const iy = load<i32>(b.iy + (<usize>c << 2));
+      const yu = load<f64>(b.Y + (<usize>iy << 3));
+      const dy = Math.max(0.0, yu - my) + load<f64>(ty + (<usize>iy << 3));
       if (dy == 0) continue;
-      const ixl = li(b.ixl, c), ixu = li(b.ixu, c);
-      let dx = Math.max(0.0, ld(b.X, ixu) - Math.max(coord(b.X, ixl), mx)) + ld(tx, ixu) - (ixl < 0 ? 0.0 : ld(tx, ixl));
+      const ixl = load<i32>(b.ixl + (<usize>c << 2)), ixu = load<i32>(b.ixu + (<usize>c << 2));
+      let dx = Math.max(0.0, load<f64>(b.X + (<usize>ixu << 3)) - Math.max(coord(b.X, ixl), mx)) + load<f64>(tx + (<usize>ixu << 3)) - (ixl < 0 ? 0.0 : load<f64>(tx + (<usize>ixl << 3)));
       if (dx <= 0) continue;
-      const izl = li(b.izl, c), izu = li(b.izu, c);
-      let dz = Math.max(0.0, ld(b.Z, izu) - Math.max(coord(b.Z, izl), mz)) + ld(tz, izu) - (izl < 0 ? 0.0 : ld(tz, izl));
+      const izl = load<i32>(b.izl + (<usize>c << 2)), izu = load<i32>(b.izu + (<usize>c << 2));
+      let dz = Math.max(0.0, load<f64>(b.Z + (<usize>izu << 3)) - Math.max(coord(b.Z, izl), mz)) + load<f64>(tz + (<usize>izu << 3)) - (izl < 0 ? 0.0 : load<f64>(tz + (<usize>izl << 3)));
       if (dz <= 0) continue;
       sum += dx * dy * dz;
     }
-    st(out, i, sum);
+    store<f64>(out + (<usize>i << 3), sum);
   }
   heap.free(tx);
   heap.free(ty);
@@ -124,23 +123,23 @@ export function hviSamples(
     const ys = heap.alloc(<usize>cap << 3);
     const ns = staircase2(front, n, rx, ry, xs, ys);
     for (let i = 0; i < m; i++) {
-      const mx = ld(mean, 2 * i), my = ld(mean, 2 * i + 1);
-      const sx = ld(std, 2 * i), sy = ld(std, 2 * i + 1);
+      const mx = load<f64>(mean + (<usize>(2 * i) << 3)), my = load<f64>(mean + (<usize>(2 * i + 1) << 3));
+      const sx = load<f64>(std + (<usize>(2 * i) << 3)), sy = load<f64>(std + (<usize>(2 * i + 1) << 3));
       for (let g = 0; g < groups; g++) {
         let acc = 0.0;
         for (let r = g * per; r < (g + 1) * per; r++) {
-          const y0 = mx + sx * ld(z, 2 * r), y1 = my + sy * ld(z, 2 * r + 1);
+          const y0 = mx + sx * load<f64>(z + (<usize>(2 * r) << 3)), y1 = my + sy * load<f64>(z + (<usize>(2 * r + 1) << 3));
           let xl = -Infinity;
           for (let j = 0; j <= ns; j++) {
-            const yu = j == 0 ? ry : ld(ys, j - 1);
+            const yu = j == 0 ? ry : load<f64>(ys + (<usize>(j - 1) << 3));
             if (yu <= y1) break;
-            const xu = j < ns ? ld(xs, j) : rx;
+            const xu = j < ns ? load<f64>(xs + (<usize>j << 3)) : rx;
             const w = xu - Math.max(xl, y0);
             if (w > 0) acc += w * (yu - y1);
             xl = xu;
           }
         }
-        st(out, i * groups + g, acc / <f64>per);
+        store<f64>(out + (<usize>(i * groups + g) << 3), acc / <f64>per);
       }
     }
     heap.free(xs);
@@ -149,23 +148,23 @@ export function hviSamples(
   }
   const b = buildBoxes3(front, n, load<f64>(ref), load<f64>(ref, 8), load<f64>(ref, 16));
   for (let i = 0; i < m; i++) {
-    const mx = ld(mean, 3 * i), my = ld(mean, 3 * i + 1), mz = ld(mean, 3 * i + 2);
-    const sx = ld(std, 3 * i), sy = ld(std, 3 * i + 1), sz = ld(std, 3 * i + 2);
+    const mx = load<f64>(mean + (<usize>(3 * i) << 3)), my = load<f64>(mean + (<usize>(3 * i + 1) << 3)), mz = load<f64>(mean + (<usize>(3 * i + 2) << 3));
+    const sx = load<f64>(std + (<usize>(3 * i) << 3)), sy = load<f64>(std + (<usize>(3 * i + 1) << 3)), sz = load<f64>(std + (<usize>(3 * i + 2) << 3));
     for (let g = 0; g < groups; g++) {
       let acc = 0.0;
       for (let r = g * per; r < (g + 1) * per; r++) {
-        const y0 = mx + sx * ld(z, 3 * r), y1 = my + sy * ld(z, 3 * r + 1), y2 = mz + sz * ld(z, 3 * r + 2);
+        const y0 = mx + sx * load<f64>(z + (<usize>(3 * r) << 3)), y1 = my + sy * load<f64>(z + (<usize>(3 * r + 1) << 3)), y2 = mz + sz * load<f64>(z + (<usize>(3 * r + 2) << 3));
         for (let c = 0; c < b.count; c++) {
-          const hy = ld(b.Y, li(b.iy, c)) - y1;
+          const hy = load<f64>(b.Y + (<usize>load<i32>(b.iy + (<usize>c << 2)) << 3)) - y1;
           if (hy <= 0) continue;
-          const wx = ld(b.X, li(b.ixu, c)) - Math.max(coord(b.X, li(b.ixl, c)), y0);
+          const wx = load<f64>(b.X + (<usize>load<i32>(b.ixu + (<usize>c << 2)) << 3)) - Math.max(coord(b.X, load<i32>(b.ixl + (<usize>c << 2))), y0);
           if (wx <= 0) continue;
-          const wz = ld(b.Z, li(b.izu, c)) - Math.max(coord(b.Z, li(b.izl, c)), y2);
+          const wz = load<f64>(b.Z + (<usize>load<i32>(b.izu + (<usize>c << 2)) << 3)) - Math.max(coord(b.Z, load<i32>(b.izl + (<usize>c << 2))), y2);
           if (wz <= 0) continue;
           acc += wx * hy * wz;
         }
       }
-      st(out, i * groups + g, acc / <f64>per);
+      store<f64>(out + (<usize>(i * groups + g) << 3), acc / <f64>per);
     }
   }
   freeBoxes3(b);

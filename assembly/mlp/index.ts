@@ -1,4 +1,4 @@
-// A small fully connected network (MO-BANANAS's neural predictor, METHODS.md §11.4): forward
+// A small fully connected network (MO-BANANAS's neural predictor, docs/methods.md#mobananas-predictor): forward
 // pass and Adam training on the mean squared error. ReLU after every layer but the last.
 //
 // Layout: sizes i32[L + 1] = [inputs, hidden..., outputs]; params f64, layer by layer, the
@@ -6,7 +6,6 @@
 // its biases (sizes[l+1]). Rows of x (n × inputs) and y (n × outputs) are row-major.
 // The arithmetic is written in the same order as the TypeScript twin
 // (src/surrogates/reference/mlp.ts), so both give bit-identical weights.
-import { ld, st } from '../common/access';
 
 // @ts-ignore: decorator
 @inline
@@ -41,10 +40,10 @@ function forward(params: usize, sizes: usize, L: i32, acts: usize): void {
     const out = a + (<usize>nin << 3);
     const relu = l + 1 < L;
     for (let j = 0; j < nout; j++) {
-      let s = ld(b, j);
+      let s = load<f64>(b + (<usize>j << 3));
       const row = p + (<usize>(j * nin) << 3);
-      for (let i = 0; i < nin; i++) s += ld(row, i) * ld(a, i);
-      st(out, j, relu && s < 0 ? 0.0 : s);
+      for (let i = 0; i < nin; i++) s += load<f64>(row + (<usize>i << 3)) * load<f64>(a + (<usize>i << 3));
+      store<f64>(out + (<usize>j << 3), relu && s < 0 ? 0.0 : s);
     }
     p = b + (<usize>nout << 3);
     a = out;
@@ -111,9 +110,9 @@ export function mlpTrain(
         memory.copy(acts, x + (<usize>(r * nin) << 3), <usize>nin << 3);
         forward(params, sizes, L, acts);
         for (let j = 0; j < nout; j++) {
-          const err = ld(outAct, j) - ld(y, r * nout + j);
+          const err = load<f64>(outAct + (<usize>j << 3)) - load<f64>(y + (<usize>(r * nout + j) << 3));
           loss += err * err;
-          st(outDelta, j, scale * err);
+          store<f64>(outDelta + (<usize>j << 3), scale * err);
         }
         for (let l = L - 1; l >= 0; l--) {
           const lin = size(sizes, l), lout = size(sizes, l + 1);
@@ -123,22 +122,22 @@ export function mlpTrain(
           const av = acts + (<usize>load<i32>(aoff + (<usize>l << 2)) << 3);
           const d = deltas + (<usize>load<i32>(aoff + (<usize>(l + 1) << 2)) << 3);
           for (let j = 0; j < lout; j++) {
-            const dj = ld(d, j);
-            st(gB, j, ld(gB, j) + dj);
+            const dj = load<f64>(d + (<usize>j << 3));
+            store<f64>(gB + (<usize>j << 3), load<f64>(gB + (<usize>j << 3)) + dj);
             if (dj == 0) continue;
             const row = gW + (<usize>(j * lin) << 3);
-            for (let i = 0; i < lin; i++) st(row, i, ld(row, i) + dj * ld(av, i));
+            for (let i = 0; i < lin; i++) store<f64>(row + (<usize>i << 3), load<f64>(row + (<usize>i << 3)) + dj * load<f64>(av + (<usize>i << 3)));
           }
           if (l > 0) {
             const dPrev = deltas + (<usize>load<i32>(aoff + (<usize>l << 2)) << 3);
             for (let i = 0; i < lin; i++) {
-              if (ld(av, i) <= 0) {
-                st(dPrev, i, 0.0);
+              if (load<f64>(av + (<usize>i << 3)) <= 0) {
+                store<f64>(dPrev + (<usize>i << 3), 0.0);
                 continue;
               }
               let s = 0.0;
-              for (let j = 0; j < lout; j++) s += ld(W, j * lin + i) * ld(d, j);
-              st(dPrev, i, s);
+              for (let j = 0; j < lout; j++) s += load<f64>(W + (<usize>(j * lin + i) << 3)) * load<f64>(d + (<usize>j << 3));
+              store<f64>(dPrev + (<usize>i << 3), s);
             }
           }
         }
@@ -149,12 +148,12 @@ export function mlpTrain(
       pow2 *= beta2;
       const c1 = 1.0 - pow1, c2 = 1.0 - pow2;
       for (let i = 0; i < P; i++) {
-        const gi = ld(grad, i);
-        const u = beta1 * ld(m1, i) + (1.0 - beta1) * gi;
-        const v = beta2 * ld(m2, i) + (1.0 - beta2) * gi * gi;
-        st(m1, i, u);
-        st(m2, i, v);
-        st(params, i, ld(params, i) - (lr * (u / c1)) / (Math.sqrt(v / c2) + eps));
+        const gi = load<f64>(grad + (<usize>i << 3));
+        const u = beta1 * load<f64>(m1 + (<usize>i << 3)) + (1.0 - beta1) * gi;
+        const v = beta2 * load<f64>(m2 + (<usize>i << 3)) + (1.0 - beta2) * gi * gi;
+        store<f64>(m1 + (<usize>i << 3), u);
+        store<f64>(m2 + (<usize>i << 3), v);
+        store<f64>(params + (<usize>i << 3), load<f64>(params + (<usize>i << 3)) - (lr * (u / c1)) / (Math.sqrt(v / c2) + eps));
       }
     }
     last = lossSum / <f64>batches;

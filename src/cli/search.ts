@@ -5,6 +5,7 @@ import { runSearch, type EvaluationPlan } from '../study/search.ts';
 import type { Study, Trial } from '../study/study.ts';
 import { flag, optionHelp, parseArgs, value, type OptionSpec } from './args.ts';
 import { CliError } from './errors.ts';
+import { setVerbose } from '../platform/index.ts';
 
 const OPTIONS: OptionSpec[] = [
   { name: 'help', short: 'h', help: 'print this help and exit' },
@@ -12,10 +13,10 @@ const OPTIONS: OptionSpec[] = [
   { name: 'method', short: 'm', value: true, help: 'method name (see the list below)' },
   { name: 'out', short: 'o', value: true, help: 'run directory: trials.jsonl (journal) and summary.json' },
   { name: 'seed', short: 's', value: true, help: 'seed (default 0)' },
-  { name: 'max-evals', value: true, help: 'stop after this many evaluations (trials of the study)' },
+  { name: 'max-evals', value: true, help: "stop after this many evaluations (trials of the study); a cap only: the method's own schedule is unchanged" },
   { name: 'max-seconds', value: true, help: 'stop asking for trials after this many seconds of study time' },
   { name: 'preset', value: true, help: "the method's settings from the paper's example scripts: flowers or fashion" },
-  { name: 'variant', value: true, help: "'fixed' (default: documented bugs repaired) or 'paper' (reproduce the reference code)" },
+  { name: 'variant', value: true, help: "'fixed' (default: documented bugs repaired) or 'paper' (reproduce the reference code; on flowers/fashion with that problem's preset unless --preset or --method-options say otherwise)" },
   { name: 'method-options', value: true, help: 'JSON object of method options, e.g. \'{"populationSize": 20}\'' },
   { name: 'problem-options', value: true, help: 'JSON object of problem options, e.g. \'{"nVars": 5}\'' },
   { name: 'data-dir', value: true, help: 'data directory of the flowers/fashion problems (problem option dataDir)' },
@@ -25,7 +26,8 @@ const OPTIONS: OptionSpec[] = [
     value: true,
     help: 'trials evaluated at once, each in its own worker thread (on WebGPU: in this thread); default: the number of cores for flowers/fashion off WebGPU, else 1 in this thread',
   },
-  { name: 'resume', help: 'continue the study journalled in --out' },
+  { name: 'resume', help: 'continue the study journalled in --out; trials it left running are evaluated again' },
+  { name: 'fail-interrupted', help: 'with --resume: mark the trials the previous session left running as failed instead of running them again' },
   { name: 'quiet', short: 'q', help: 'no progress output' },
   { name: 'verbose', short: 'v', help: 'more diagnostics (WebGPU warnings); sets PARETONAS_VERBOSE=1 for this process and its workers' },
 ];
@@ -265,7 +267,7 @@ export async function searchCommand(argv: string[]): Promise<number> {
   if (device !== undefined && !DEVICES.includes(device)) throw new CliError(`--device must be one of ${DEVICES.join(', ')}, got '${device}'`, 2);
   const concurrency = intOption('concurrency', value(args, 'concurrency'), 1);
   // Read through src/platform by the WebGPU code; workers inherit the environment.
-  if (flag(args, 'verbose')) process.env.PARETONAS_VERBOSE = '1';
+  if (flag(args, 'verbose')) setVerbose();
   const progress = new Progress(maxEvaluations, maxSeconds, flag(args, 'quiet'));
   const controller = new AbortController();
   const onSignal = () => {
@@ -290,6 +292,7 @@ export async function searchCommand(argv: string[]): Promise<number> {
       maxEvaluations,
       maxSeconds,
       resume,
+      interrupted: flag(args, 'fail-interrupted') ? 'fail' : 'rerun',
       // --concurrency is the pool size (evaluationPlan keeps WebGPU trials in this thread).
       workers: concurrency,
       signal: controller.signal,

@@ -1,3 +1,4 @@
+import { setVerbose } from '../platform/index.ts';
 import { CnnProblem } from '../problems/cnn.ts';
 import { DEVICE_CHOICES, type DeviceChoice } from '../train/backends/index.ts';
 import type { SearchSpace } from '../space/space.ts';
@@ -74,7 +75,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
   const json = flag(args, 'json'), quiet = flag(args, 'quiet') || json;
   const device = value(args, 'device') ?? 'auto';
   if (!(DEVICE_CHOICES as readonly string[]).includes(device)) throw new CliError(`--device must be one of ${DEVICE_CHOICES.join(', ')}, got '${device}'`, 2);
-  if (flag(args, 'verbose')) process.env.PARETONAS_VERBOSE = '1';
+  if (flag(args, 'verbose')) setVerbose();
   const problem = new CnnProblem(name, {
     dataDir: value(args, 'data-dir'),
     device: device as DeviceChoice,

@@ -1,5 +1,5 @@
 // The two datasets of the paper, as float32 NCHW images in [0, 1] with integer labels.
-import { readPackageFile } from '../platform/index.ts';
+import { envVar, readPackageFile, workingDirectory } from '../platform/index.ts';
 import { Rng } from '../random/rng.ts';
 import { parseIdx } from './idx.ts';
 import { parseNpy } from './npy.ts';
@@ -26,13 +26,9 @@ export const FLOWERS_DIR_ENV = 'PARETONAS_FLOWERS_DIR';
 export const FASHION_DIR_ENV = 'PARETONAS_FASHION_DIR';
 export const FASHION_DEFAULT_DIR = '/usr/share/datasets/fashion-mnist';
 
-function env(name: string): string | undefined {
-  return (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.[name];
-}
-
 function fileUrl(dir: string, file: string): URL {
   const base = dir.endsWith('/') ? dir : `${dir}/`;
-  return /^[a-z]+:\/\//i.test(base) ? new URL(file, base) : new URL(file, `file://${base.startsWith('/') ? '' : (globalThis.process?.cwd?.() ?? '') + '/'}${base}`);
+  return /^[a-z]+:\/\//i.test(base) ? new URL(file, base) : new URL(file, `file://${base.startsWith('/') ? '' : (workingDirectory() ?? '') + '/'}${base}`);
 }
 
 async function read(dir: string, file: string, what: string): Promise<Uint8Array> {
@@ -57,7 +53,7 @@ function toNchw(src: Float64Array | Uint8Array, n: number, h: number, w: number,
  * Oxford Flowers 17 at 16x16 from the paper's .npy files (x_{train,val,test}.npy NHWC float64,
  * y_*.npy one-hot). `dir` defaults to $PARETONAS_FLOWERS_DIR.
  */
-export async function loadFlowers(dir = env(FLOWERS_DIR_ENV)): Promise<Dataset> {
+export async function loadFlowers(dir = envVar(FLOWERS_DIR_ENV)): Promise<Dataset> {
   const what = 'loadFlowers';
   if (!dir) throw new Error(`${what}: no data directory: pass dataDir or set ${FLOWERS_DIR_ENV} to the folder with x_train.npy ...`);
   const split = async (name: 'train' | 'val' | 'test'): Promise<Split> => {
@@ -88,7 +84,7 @@ export async function loadFlowers(dir = env(FLOWERS_DIR_ENV)): Promise<Dataset> 
  * (seed 0 by default: the first 48,000 of a Fisher-Yates shuffle with Rng(seed) train, the
  * rest validate); the official 10,000 test images are the test split. Pixels scaled to [0, 1].
  */
-export async function loadFashion(dir = env(FASHION_DIR_ENV) ?? FASHION_DEFAULT_DIR, splitSeed = 0): Promise<Dataset> {
+export async function loadFashion(dir = envVar(FASHION_DIR_ENV) ?? FASHION_DEFAULT_DIR, splitSeed = 0): Promise<Dataset> {
   const what = 'loadFashion';
   const load = async (file: string) => parseIdx(await read(dir, file, what), `${dir}/${file}`);
   const [trX, trY, teX, teY] = await Promise.all([

@@ -1,8 +1,11 @@
 // The WebGPU runtime of the training kernels: shader sources loaded once, pipelines cached by
 // (shader, entry point, override constants) — never by shape, since shapes travel as uniforms —
-// buffers pooled by size and usage, and helpers to dispatch and read back.
+// buffers pooled by size and usage, and helpers to dispatch and read back. Each dispatch's
+// uniforms follow a named declaration (src/gpu/uniforms.ts), checked against the shader's
+// WGSL struct before its first use.
 import { readPackageFile } from '../platform/index.ts';
 import type { Gpu } from './device.ts';
+import { uniformMismatches, type UniformStruct, type Uniforms } from './uniforms.ts';
 
 /** Storage buffers the kernels read and write (and copy to/from). */
 export const STORAGE = 0x80 | 0x4 | 0x8; // STORAGE | COPY_SRC | COPY_DST
@@ -23,8 +26,8 @@ export interface DispatchSpec {
   entry?: string;
   /** WGSL override constants (e.g. workgroup sizes, tile sizes): these select a pipeline */
   constants?: Record<string, number>;
-  /** uniform values (u32/i32/f32 packed by the caller as 32-bit words) */
-  uniforms: ArrayBuffer | ArrayBufferView;
+  /** the uniform block bound at @binding(0), packed from the shader's UniformStruct */
+  uniforms: Uniforms;
   /** storage buffers bound at @binding(1), @binding(2), ... of @group(0) */
   buffers: GPUBuffer[];
   workgroups: [number, number?, number?];
@@ -45,6 +48,8 @@ export class GpuRuntime {
   private readonly sources = new Map<string, string>();
   private readonly modules = new Map<string, GPUShaderModule>();
   private readonly pipelines = new Map<string, GPUComputePipeline>();
+  /** the uniform declaration checked against each shader's WGSL */
+  private readonly checkedUniforms = new Map<string, UniformStruct>();
   private readonly pool = new Map<string, GPUBuffer[]>();
   private readonly live = new Set<GPUBuffer>();
 
@@ -113,18 +118,32 @@ export class GpuRuntime {
     return b;
   }
 
-  /** Build a dispatch: its uniform buffer, pipeline and bind group. */
+  /**
+   * Build a dispatch: its uniform buffer, pipeline and bind group.
+   * @throws Error when the uniforms follow another shader's declaration, or a declaration that
+   *   differs from the shader's WGSL struct (checked once per shader)
+   */
   prepare(spec: DispatchSpec): PreparedDispatch {
     const pipeline = this.pipeline(spec.shader, spec.entry, spec.constants);
-    const raw = ArrayBuffer.isView(spec.uniforms) ? spec.uniforms : new Uint8Array(spec.uniforms);
-    const size = Math.max(16, Math.ceil(raw.byteLength / 16) * 16);
-    const uniform = this.buffer(size, `${spec.shader} uniforms`, UNIFORM_USAGE);
-    this.device.queue.writeBuffer(uniform, 0, new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength) as Uint8Array<ArrayBuffer>);
+    this.checkUniforms(spec.shader, spec.uniforms.struct);
+    const data = spec.uniforms.data;
+    const uniform = this.buffer(Math.max(16, Math.ceil(data.byteLength / 16) * 16), `${spec.shader} uniforms`, UNIFORM_USAGE);
+    this.device.queue.writeBuffer(uniform, 0, new Uint8Array(data));
     const entries: GPUBindGroupEntry[] = [{ binding: 0, resource: { buffer: uniform } }];
     spec.buffers.forEach((buffer, i) => entries.push({ binding: i + 1, resource: { buffer } }));
     const bindGroup = this.device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries, label: spec.shader });
     const [x, y = 1, z = 1] = spec.workgroups;
     return { pipeline, bindGroup, workgroups: [x, y, z], uniform, label: spec.shader };
+  }
+
+  private checkUniforms(shader: string, struct: UniformStruct): void {
+    if (this.checkedUniforms.get(shader) === struct) return;
+    if (struct.shader !== shader) {
+      throw new Error(`GpuRuntime: a dispatch of '${shader}' carries uniforms declared for '${struct.shader}' (${struct.struct})`);
+    }
+    const mismatches = uniformMismatches(struct, this.sources.get(shader) ?? '');
+    if (mismatches.length) throw new Error(`GpuRuntime: the uniforms declared for '${shader}' differ from its WGSL: ${mismatches.join('; ')}`);
+    this.checkedUniforms.set(shader, struct);
   }
 
   /** Record prepared dispatches into one compute pass. */
@@ -173,16 +192,4 @@ export class GpuRuntime {
     this.pool.clear();
     this.live.clear();
   }
-}
-
-/** Pack uniform fields: numbers as u32 unless listed in `f32` (by index) or negative (i32). */
-export function packUniforms(values: readonly number[], f32: readonly number[] = []): ArrayBuffer {
-  const buf = new ArrayBuffer(Math.max(16, Math.ceil((values.length * 4) / 16) * 16));
-  const u = new Uint32Array(buf), i = new Int32Array(buf), f = new Float32Array(buf);
-  values.forEach((v, k) => {
-    if (f32.includes(k)) f[k] = v;
-    else if (v < 0) i[k] = v;
-    else u[k] = v;
-  });
-  return buf;
 }

@@ -1,70 +1,94 @@
 // Methods by name, with their presets, for the CLI, studies and resuming from a journal.
-import { createMobananas, MOBANANAS_PRESETS } from './mobananas/index.ts';
-import { createMobohb, MOBOHB_PRESETS } from './mobohb/index.ts';
-import { createMsehvi, MSEHVI_PRESETS } from './msehvi/index.ts';
-import { createNsga2 } from './nsga2/index.ts';
-import { createRandom } from './random/index.ts';
-import { createShemoa, SHEMOA_PRESETS } from './shemoa/index.ts';
-import type { OptimizerFactory } from './types.ts';
+import { createMobananas, createMobananasPlain, MOBANANAS_OPTIONS, MOBANANAS_PLAIN_OPTIONS } from './mobananas/index.ts';
+import { createMobohb, MOBOHB_OPTIONS } from './mobohb/index.ts';
+import { createMsehvi, MSEHVI_OPTIONS } from './msehvi/index.ts';
+import { createNsga2, NSGA2_OPTIONS } from './nsga2/index.ts';
+import { assertKnownOptions, PAPER_PROBLEMS, VARIANTS, type OptionRules, type PaperProblem } from './options.ts';
+import { createRandom, RANDOM_OPTIONS, type RandomOptions } from './random/index.ts';
+import { createShemoa, SHEMOA_OPTIONS } from './shemoa/index.ts';
+import type { Optimizer, OptimizerContext, OptimizerFactory } from './types.ts';
 
+/**
+ * The form of the NAS search space a method searched in the paper (docs/methods.md#space-forms):
+ * 'configspace' (conditional widths absent when inactive), 'uniform' (choices as integers) or
+ * 'ax' (all 13 hyperparameters always present).
+ */
+export type SpaceForm = 'configspace' | 'uniform' | 'ax';
+
+/** A method as the registry holds it. */
 export interface MethodEntry {
-  factory: OptimizerFactory<Record<string, unknown>>;
-  presets?: Record<string, Record<string, unknown>>;
-  summary: string;
-  /** the option holding the method's own evaluation total, which a run's evaluation cap sets when not given */
-  totalOption?: string;
+  readonly summary: string;
+  /** the problems with a preset of the paper's settings */
+  readonly presets: readonly PaperProblem[];
+  /** the space form the method searches on the CNN problems */
+  readonly spaceForm: SpaceForm;
+  /** whether the method has a 'paper' variant */
+  readonly paperVariant: boolean;
+  /**
+   * Build the method. The options are checked by the method itself (unknown keys, values),
+   * so they may come from JSON.
+   */
+  create(ctx: OptimizerContext, options?: unknown): Optimizer;
 }
 
-const METHODS: Record<string, MethodEntry> = {
-  random: { factory: createRandom as OptimizerFactory<Record<string, unknown>>, summary: 'Random Search (uniform prior draws; sampler: sobol for a scrambled Sobol sequence)' },
-  sobol: {
-    factory: ((ctx, o) => createRandom(ctx, { ...o, sampler: 'sobol' })) as OptimizerFactory<Record<string, unknown>>,
-    summary: 'Random Search on a scrambled Sobol sequence',
-  },
-  nsga2: { factory: createNsga2 as OptimizerFactory<Record<string, unknown>>, summary: 'NSGA-II (SBX + polynomial mutation in the unit-cube encoding)' },
-  shemoa: {
-    factory: createShemoa as OptimizerFactory<Record<string, unknown>>,
-    presets: SHEMOA_PRESETS as unknown as Record<string, Record<string, unknown>>,
-    totalOption: 'maxEvaluations',
-    summary: 'SH-EMOA: steady-state evolution with hypervolume survival, budgets raised by successive halving',
-  },
-  mobohb: {
-    factory: createMobohb as OptimizerFactory<Record<string, unknown>>,
-    presets: MOBOHB_PRESETS as unknown as Record<string, Record<string, unknown>>,
-    summary: 'MO-BOHB: Hyperband brackets, non-dominated promotion, multi-objective TPE sampler',
-  },
-  mobananas: {
-    factory: createMobananas as OptimizerFactory<Record<string, unknown>>,
-    presets: MOBANANAS_PRESETS as unknown as Record<string, Record<string, unknown>>,
-    totalOption: 'functionEvaluations',
-    summary: 'MO-SH-BANANAS: mutation of the archive\'s best, neural-ensemble Thompson selection, successive halving',
-  },
-  msehvi: {
-    factory: createMsehvi as OptimizerFactory<Record<string, unknown>>,
-    presets: MSEHVI_PRESETS as unknown as Record<string, Record<string, unknown>>,
-    summary: 'MS-EHVI: GP surrogate (known size objective on the NAS spaces), exact expected hypervolume improvement',
-  },
-};
+/**
+ * A registry entry from a typed factory and the rules it reads its options by. The keys are
+ * checked here (assertKnownOptions narrows the JSON object to the method's options type) and
+ * every value by the factory itself, so options may come from JSON.
+ */
+function entry<O>(create: OptimizerFactory<O>, rules: OptionRules<O>, summary: string, spaceForm: SpaceForm): MethodEntry {
+  return {
+    summary,
+    spaceForm,
+    paperVariant: (rules.variants ?? VARIANTS).includes('paper'),
+    presets: rules.presets ? PAPER_PROBLEMS.filter((p) => Object.prototype.hasOwnProperty.call(rules.presets, p)) : [],
+    create(ctx, options) {
+      assertKnownOptions<O>(rules.fn, options, rules.known);
+      return create(ctx, options);
+    },
+  };
+}
 
-export function registerMethod(name: string, entry: MethodEntry): void {
-  METHODS[name] = entry;
+const createSobol: OptimizerFactory<Omit<RandomOptions, 'sampler'>> = (ctx, o = {}) => createRandom(ctx, { ...o, sampler: 'sobol' });
+
+const METHODS = new Map<string, MethodEntry>([
+  ['random', entry(createRandom, RANDOM_OPTIONS, 'Random Search (uniform prior draws; sampler: sobol for a scrambled Sobol sequence)', 'ax')],
+  ['sobol', entry(createSobol, { fn: 'createRandom', known: ['maxEvaluations'], variants: ['fixed'] }, 'Random Search on a scrambled Sobol sequence', 'ax')],
+  ['nsga2', entry(createNsga2, NSGA2_OPTIONS, 'NSGA-II (SBX + polynomial mutation in the unit-cube encoding; not in the paper)', 'configspace')],
+  ['shemoa', entry(createShemoa, SHEMOA_OPTIONS, 'SH-EMOA: steady-state evolution with hypervolume survival, budgets raised by successive halving', 'configspace')],
+  ['mobohb', entry(createMobohb, MOBOHB_OPTIONS, 'MO-BOHB: Hyperband brackets, non-dominated promotion, multi-objective TPE sampler', 'uniform')],
+  ['mobananas', entry(createMobananas, MOBANANAS_OPTIONS,
+    "MO-SH-BANANAS: mutation of the archive's best, neural-ensemble Thompson selection, successive halving", 'configspace')],
+  ['mobananas-plain', entry(createMobananasPlain, MOBANANAS_PLAIN_OPTIONS,
+    'MO-BANANAS without successive halving: every chosen child evaluated at the full budget', 'configspace')],
+  ['msehvi', entry(createMsehvi, MSEHVI_OPTIONS,
+    'MS-EHVI: GP surrogate (known size objective on the NAS spaces), exact expected hypervolume improvement', 'ax')],
+]);
+
+/** Add a method of your own (it can then be run by name and resumed from a journal). */
+export function registerMethod(name: string, method: MethodEntry): void {
+  if (typeof name !== 'string' || name.length === 0) throw new TypeError(`registerMethod: name must be a non-empty string, got ${JSON.stringify(name)}`);
+  METHODS.set(name, method);
 }
 
 export function methodNames(): { name: string; summary: string }[] {
-  return Object.entries(METHODS).map(([name, m]) => ({ name, summary: m.summary }));
+  return [...METHODS].map(([name, m]) => ({ name, summary: m.summary }));
 }
 
 export function getMethod(name: string): MethodEntry {
-  const m = METHODS[name];
-  if (!m) throw new RangeError(`unknown method '${name}' (known: ${Object.keys(METHODS).join(', ')})`);
+  const m = METHODS.get(name);
+  if (!m) throw new RangeError(`unknown method '${name}' (known: ${[...METHODS.keys()].join(', ')})`);
   return m;
 }
 
-/** Options of a method: a preset's values, overridden by explicit ones. */
+/**
+ * Options of a method with a preset named: the method applies the preset's values under the
+ * explicit ones when it is built (and journals only what was given).
+ * @throws RangeError for an unknown method or a preset the method does not have
+ */
 export function methodOptions(name: string, preset?: string, options: Record<string, unknown> = {}): Record<string, unknown> {
   const m = getMethod(name);
   if (preset === undefined) return { ...options };
-  const p = m.presets?.[preset];
-  if (!p) throw new RangeError(`method '${name}' has no preset '${preset}' (presets: ${Object.keys(m.presets ?? {}).join(', ') || 'none'})`);
-  return { ...p, ...options, preset };
+  if (!m.presets.some((p) => p === preset)) throw new RangeError(`method '${name}' has no preset '${preset}' (presets: ${m.presets.join(', ') || 'none'})`);
+  return { ...options, preset };
 }

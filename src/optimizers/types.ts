@@ -42,6 +42,10 @@ export interface OptimizerContext {
   /** fidelity range for multi-fidelity methods (the problem's) */
   minBudget?: number;
   maxBudget?: number;
+  /** the problem's name ('flowers' and 'fashion' select the paper's settings under variant 'paper') */
+  problem?: string;
+  /** the objectives' names, in order (e.g. ['val_acc_1', 'num_params']) */
+  objectives?: readonly string[];
 }
 
 /**

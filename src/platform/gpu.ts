@@ -1,6 +1,6 @@
 // Where a WebGPU implementation comes from on each platform: Node through the `webgpu` package
 // (Dawn), Deno and browsers through navigator.gpu.
-import { runtime } from './index.ts';
+import { envVar, runtime, setEnvVar, verbose } from './index.ts';
 
 /** A way to get GPU adapters, in order of preference, with a name for messages. */
 export interface GpuSource {
@@ -55,7 +55,7 @@ export async function gpuSources(): Promise<GpuSource[]> {
         name: 'Dawn (OpenGL ES)',
         get gpu() {
           // Headless EGL: Mesa must not look for a display.
-          if (globalThis.process?.env && !process.env.EGL_PLATFORM) process.env.EGL_PLATFORM = 'surfaceless';
+          if (!envVar('EGL_PLATFORM')) setEnvVar('EGL_PLATFORM', 'surfaceless');
           return d.create(['backend=opengles']);
         },
         adapterOptions: { featureLevel: 'compatibility' } as GPURequestAdapterOptions,
@@ -131,9 +131,4 @@ export function probeHardwareAdapter(): Promise<string | undefined> {
     return info.description || info.vendor || 'hardware adapter';
   })();
   return hardwareProbe;
-}
-
-/** Whether the user asked for driver and runtime messages (`--verbose`, PARETONAS_VERBOSE=1). */
-export function verbose(): boolean {
-  return (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.PARETONAS_VERBOSE === '1';
 }

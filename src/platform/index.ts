@@ -4,14 +4,61 @@ interface DenoLike {
   readFile(path: string | URL): Promise<Uint8Array>;
 }
 
+/** The parts of Node's `process` read here (Deno 2 has the same global). */
+interface ProcessLike {
+  env?: Record<string, string | undefined>;
+  versions?: { node?: string };
+  pid?: number;
+  cwd?(): string;
+}
+
+function hostProcess(): ProcessLike | undefined {
+  return (globalThis as { process?: ProcessLike }).process;
+}
+
 /** The running host: 'deno', 'node' or 'browser' (anything with fetch and no file system). */
 export type Runtime = 'node' | 'deno' | 'browser';
 
 export function runtime(): Runtime {
-  const g = globalThis as { Deno?: unknown; process?: { versions?: { node?: string } } };
-  if (g.Deno !== undefined) return 'deno';
-  if (g.process?.versions?.node !== undefined) return 'node';
+  if ((globalThis as { Deno?: unknown }).Deno !== undefined) return 'deno';
+  if (hostProcess()?.versions?.node !== undefined) return 'node';
   return 'browser';
+}
+
+/** An environment variable (process.env in Node and Deno); undefined where there are none (browsers). */
+export function envVar(name: string): string | undefined {
+  return hostProcess()?.env?.[name];
+}
+
+/**
+ * Set an environment variable for this process, and so for the workers and child processes it
+ * starts afterwards (they inherit the environment). Nothing happens where there is none.
+ */
+export function setEnvVar(name: string, value: string): void {
+  const env = hostProcess()?.env;
+  if (env) env[name] = value;
+}
+
+/** The directory relative paths are resolved against (Node, Deno); undefined in browsers. */
+export function workingDirectory(): string | undefined {
+  return hostProcess()?.cwd?.();
+}
+
+/** This process's id (Node, Deno); undefined in browsers. */
+export function processId(): number | undefined {
+  return hostProcess()?.pid;
+}
+
+const VERBOSE_ENV = 'PARETONAS_VERBOSE';
+
+/** Whether the user asked for driver and runtime messages (`--verbose`, PARETONAS_VERBOSE=1). */
+export function verbose(): boolean {
+  return envVar(VERBOSE_ENV) === '1';
+}
+
+/** Ask for driver and runtime messages from here on, in this process and the workers it starts (`--verbose`). */
+export function setVerbose(): void {
+  setEnvVar(VERBOSE_ENV, '1');
 }
 
 /** Read a file that ships with the package, addressed relative to a module's URL. */
@@ -45,7 +92,7 @@ let relaxedAsked = false;
 export async function requestRelaxedSimd(): Promise<void> {
   if (relaxedAsked || runtime() !== 'node') return;
   relaxedAsked = true;
-  const major = Number((globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node?.split('.')[0] ?? 0);
+  const major = Number(hostProcess()?.versions?.node?.split('.')[0] ?? 0);
   if (major >= 22) return;
   try {
     const v8 = await import('node:v8');

@@ -1,9 +1,9 @@
-// The paper's two CNN problems (METHODS.md §1, §4): a configuration of the 13-hyperparameter
+// The paper's two CNN problems (docs/methods.md#conventions, docs/methods.md#cnn): a configuration of the 13-hyperparameter
 // space is trained from scratch for `budget` epochs (on WebGPU or the WebAssembly CPU backend,
 // see src/train/backends/index.ts), and evaluated on the validation and test splits. Objectives: val_acc_1 = -100 * top-1 validation accuracy and
 // num_params = log10(trainable parameters), both minimised; reference point (0, 8).
 import { loadFashion, loadFlowers, type Dataset, type Split } from '../datasets/index.ts';
-import { nasAxSpace, nasSpace, nasUniformSpace, toNetworkConfig } from '../space/nas.ts';
+import { NAS_PROBLEMS, nasAxSpace, nasSpace, nasUniformSpace, toNetworkConfig } from '../space/nas.ts';
 import { SearchSpace } from '../space/space.ts';
 import type { Config } from '../space/types.ts';
 import { networkSpec } from '../train/network.ts';
@@ -38,6 +38,11 @@ export interface CnnProblemOptions {
   subset?: { train?: number; val?: number; test?: number };
   /** the full budget in epochs (default 25, the paper's) */
   maxEpochs?: number;
+  /**
+   * the smallest budget in epochs the methods may ask for (default 5, the paper's, or maxEpochs
+   * when that is smaller); the multi-fidelity methods build their rungs between the two
+   */
+  minEpochs?: number;
 }
 
 /** Cap the widths of the NAS space (their upper bounds and defaults). */
@@ -79,7 +84,7 @@ export class CnnProblem implements Problem {
     { name: 'num_params', direction: 'minimize' },
   ];
   readonly referencePoint = [0, 8];
-  readonly minBudget = 1;
+  readonly minBudget: number;
   readonly maxBudget: number;
   private session?: Promise<Session>;
 
@@ -92,13 +97,18 @@ export class CnnProblem implements Problem {
     }
     this.maxBudget = options.maxEpochs ?? 25;
     if (!Number.isInteger(this.maxBudget) || this.maxBudget < 1) throw new RangeError(`CnnProblem: maxEpochs must be a positive integer, got ${options.maxEpochs}`);
+    this.minBudget = options.minEpochs ?? Math.min(5, this.maxBudget);
+    if (!Number.isInteger(this.minBudget) || this.minBudget < 1 || this.minBudget > this.maxBudget) {
+      throw new RangeError(`CnnProblem: minEpochs must be an integer in [1, maxEpochs = ${this.maxBudget}], got ${options.minEpochs}`);
+    }
     const space = form === 'uniform' ? nasUniformSpace() : form === 'ax' ? nasAxSpace() : nasSpace();
     this.space = options.maxWidth !== undefined ? capWidths(space, options.maxWidth) : space;
   }
 
   /** Input shape and number of classes. */
   get input(): { shape: [number, number, number]; classes: number } {
-    return this.name === 'flowers' ? { shape: [3, 16, 16], classes: 17 } : { shape: [1, 28, 28], classes: 10 };
+    const p = NAS_PROBLEMS[this.name];
+    return { shape: [p.shape[0], p.shape[1], p.shape[2]], classes: p.classes };
   }
 
   /** Load the data and open the backend once (shared by every evaluation). */

@@ -1,4 +1,4 @@
-// The 13-hyperparameter joint NAS + HPO space of the Bag-of-Baselines paper (METHODS.md §3),
+// The 13-hyperparameter joint NAS + HPO space of the Bag-of-Baselines paper (docs/methods.md#space),
 // in its three forms: the ConfigSpace form with conditions (SH-EMOA, MO-BANANAS), the
 // "uniform" form with integer-coded choices (MO-BOHB), and the Ax form without conditions
 // (Random Search, MS-EHVI, Bulk & Cut).
@@ -11,6 +11,12 @@ export const NOT_MUTABLE: readonly string[] = ['n_conv_l', 'n_fc_l'];
 
 /** The kernel sizes in the order of the uniform form's index (0 -> 3, 1 -> 5, 2 -> 7). */
 export const KERNEL_SIZES = [3, 5, 7] as const;
+
+/** The input ([C, H, W]) and number of classes of the paper's two CNN problems (docs/methods.md#problems). */
+export const NAS_PROBLEMS: Readonly<Record<'flowers' | 'fashion', { readonly shape: readonly [number, number, number]; readonly classes: number }>> = Object.freeze({
+  flowers: Object.freeze({ shape: [3, 16, 16] as const, classes: 17 }),
+  fashion: Object.freeze({ shape: [1, 28, 28] as const, classes: 10 }),
+});
 
 function widths(prefix: string, lower: number, upper: number, def: number): Hyperparameter[] {
   return [0, 1, 2].map((i) => ({ type: 'int', name: `${prefix}_${i}`, lower, upper, log: true, default: def }) as const);
@@ -115,7 +121,7 @@ export function toNetworkConfig(config: Readonly<Config>): NetworkConfig {
   };
 }
 
-/** Fill the widths of inactive layers with 16, as the paper's methods do before evaluating (§3.4). */
+/** Fill the widths of inactive layers with 16, as the paper's methods do before evaluating (docs/methods.md#space-inactive). */
 export function fillInactiveWidths(config: Readonly<Config>): Config {
   const out: Config = { ...config };
   for (const k of ['n_conv_0', 'n_conv_1', 'n_conv_2', 'n_fc_0', 'n_fc_1', 'n_fc_2']) if (!(k in out)) out[k] = 16;

@@ -2,8 +2,9 @@
 // fsync'ed before append() returns, so everything appended survives a kill -9 or a crash.
 // A lock file beside it stops a second process from writing into the same journal.
 import { closeSync, fsyncSync, openSync, readFileSync, unlinkSync, writeSync, existsSync, mkdirSync, truncateSync } from 'node:fs';
-import { hostname } from 'node:os';
 import { dirname } from 'node:path';
+import { processId } from '../platform/index.ts';
+import { hostName, offProcessExit, onProcessExit, processAlive } from '../platform/process.ts';
 import type { StudyEvent } from './events.ts';
 import type { Storage } from './storage.ts';
 
@@ -48,15 +49,6 @@ export function parseJournal(text: string, where: string, onWarning?: (m: string
   return { events, validBytes: text.length };
 }
 
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 export class JournalStorage implements Storage {
   readonly where: string;
   private fd: number;
@@ -84,11 +76,11 @@ export class JournalStorage implements Storage {
       this.releaseLock();
       throw err;
     }
-    process.on('exit', this.releaseOnExit);
+    onProcessExit(this.releaseOnExit);
   }
 
   private takeLock(onWarning?: (m: string) => void): void {
-    const me = JSON.stringify({ pid: process.pid, host: hostname(), time: new Date().toISOString() });
+    const me = JSON.stringify({ pid: processId(), host: hostName(), time: new Date().toISOString() });
     for (let attempt = 0; attempt < 2; attempt++) {
       try {
         const fd = openSync(this.lockPath, 'wx');
@@ -103,8 +95,8 @@ export class JournalStorage implements Storage {
         } catch {
           owner = {};
         }
-        const sameHost = owner.host === hostname();
-        if (owner.pid !== undefined && sameHost && !pidAlive(owner.pid)) {
+        const sameHost = owner.host === hostName();
+        if (owner.pid !== undefined && sameHost && !processAlive(owner.pid)) {
           onWarning?.(`${this.path}: taking over the lock of process ${owner.pid}, which is no longer running`);
           unlinkSync(this.lockPath);
           continue;
@@ -140,7 +132,7 @@ export class JournalStorage implements Storage {
       closeSync(this.fd);
       this.fd = -1;
       this.releaseLock();
-      process.off('exit', this.releaseOnExit);
+      offProcessExit(this.releaseOnExit);
     }
   }
 }

@@ -26,6 +26,8 @@ export interface SearchOptions {
   maxSeconds?: number;
   /** continue the study journalled in `out` */
   resume?: boolean;
+  /** on resume, trials the previous session left running: 'rerun' (default) or 'fail' */
+  interrupted?: 'rerun' | 'fail';
   /** trials evaluated at once (see evaluationPlan for the default) */
   concurrency?: number;
   /**
@@ -158,7 +160,7 @@ export function writeSummary(out: string, study: Study): Summary {
   return s;
 }
 
-const factoryFor = (method: string): MethodFactory => (ctx, meta) => getMethod(method).factory(ctx, meta.methodOptions ?? {});
+const factoryFor = (method: string): MethodFactory => (ctx, meta) => getMethod(method).create(ctx, meta.methodOptions ?? {});
 
 /** Run (or resume) a search; returns the study (closed) and its summary. */
 export async function runSearch(options: SearchOptions): Promise<{ study: Study; summary: Summary; problem: Problem }> {
@@ -180,18 +182,20 @@ export async function runSearch(options: SearchOptions): Promise<{ study: Study;
       const problemOptions = (await resolveDevice(name, { ...meta.problemOptions, ...(device !== undefined ? { device } : {}) } as ProblemOptions))!;
       plan = evaluationPlan(name, problemOptions, options);
       problem = await openProblem(name, problemOptions, plan, options);
-      study = Study.resume(storage, factoryFor(meta.method), options.onWarning);
+      study = Study.resume(storage, factoryFor(meta.method), options.onWarning, { interrupted: options.interrupted });
     } else {
       if (existing.length > 0 || existsSync(join(options.out, 'summary.json'))) {
         throw new Error(`${options.out} already holds a run; pass --resume to continue it, or choose another --out`);
       }
-      options = { ...options, problemOptions: await resolveDevice(options.problem, options.problemOptions) };
+      const method = getMethod(options.method);
+      // the CNN problems in the space form the method searched in the paper (journalled with the problem)
+      const form = TRAINING_PROBLEMS.has(options.problem) && options.problemOptions?.spaceForm === undefined ? { spaceForm: method.spaceForm } : {};
+      options = { ...options, problemOptions: await resolveDevice(options.problem, { ...options.problemOptions, ...form }) };
       plan = evaluationPlan(options.problem, options.problemOptions, options);
       problem = await openProblem(options.problem, options.problemOptions ?? {}, plan, options);
+      // The run's caps (maxEvaluations, maxSeconds) only stop the study: a method's own schedule
+      // (SH-EMOA's steps per rung, ...) comes from its options and presets alone.
       const mopts = methodOptions(options.method, options.preset, options.methodOptions ?? {});
-      // A method that plans its own schedule over a total (SH-EMOA) plans it over the run's cap.
-      const total = getMethod(options.method).totalOption;
-      if (total && options.maxEvaluations !== undefined && options.methodOptions?.[total] === undefined) mopts[total] = options.maxEvaluations;
       study = Study.create(
         {
           space: problem.space,

@@ -6,6 +6,7 @@ import { isNonDominated } from '../pareto/nonDominated.ts';
 import type { Direction } from '../problems/types.ts';
 import { SearchSpace } from '../space/space.ts';
 import type { Config } from '../space/types.ts';
+import { processId } from '../platform/index.ts';
 import { JOURNAL_VERSION, type StudyEvent, type StudyMeta } from './events.ts';
 import { MemoryStorage, type Storage } from './storage.ts';
 
@@ -52,6 +53,14 @@ export interface StudyOptions {
 /** Builds the method of a study from its metadata (used at creation and when resuming). */
 export type MethodFactory = (ctx: OptimizerContext, meta: StudyMeta) => Optimizer;
 
+export interface ResumeOptions {
+  /**
+   * what happens to trials that were running when the previous session ended: 'rerun'
+   * (default) evaluates them again, 'fail' marks them failed
+   */
+  interrupted?: 'rerun' | 'fail';
+}
+
 export interface OptimizeOptions {
   /** stop asking once the study holds this many trials (all states, resumed ones included) */
   maxEvaluations?: number;
@@ -76,6 +85,8 @@ export class Study {
   private readonly list: Trial[] = [];
   private readonly warn: (m: string) => void;
   private history: [number, number, number][] = [];
+  /** interrupted trials (asked, never told) to hand out again before asking the method */
+  private readonly reruns: Trial[] = [];
   private finishedCount = 0;
   private frontIdx: number[] = [];
   private done = false;
@@ -98,6 +109,8 @@ export class Study {
         seed: meta.seed,
         minBudget: meta.minBudget,
         maxBudget: meta.maxBudget,
+        problem: meta.problem,
+        objectives: meta.objectiveNames,
       },
       meta,
     );
@@ -135,16 +148,20 @@ export class Study {
     };
     const study = new Study(meta, storage, factory, options.onWarning);
     storage.append({ type: 'study', version: JOURNAL_VERSION, time: now(), meta });
-    storage.append({ type: 'session', time: study.sessionStart, pid: globalThis.process?.pid, resumed: false });
+    storage.append({ type: 'session', time: study.sessionStart, pid: processId(), resumed: false });
     return study;
   }
 
   /**
    * Reopen a stored study: replays its events through a fresh method built by `factory` (so
-   * the method continues exactly where it was), and marks trials that were still running as
-   * failed ('interrupted').
+   * the method continues exactly where it was). Trials that were still running when the last
+   * session ended are run again (same configuration, budget and trial number, so the same
+   * evaluation seed): ask() hands them out first. With `interrupted: 'fail'` they are marked
+   * failed instead, and the method sees that failure.
    */
-  static resume(storage: Storage, factory: MethodFactory, onWarning?: (m: string) => void): Study {
+  static resume(storage: Storage, factory: MethodFactory, onWarning?: (m: string) => void, options: ResumeOptions = {}): Study {
+    const interrupted = options.interrupted ?? 'rerun';
+    if (interrupted !== 'rerun' && interrupted !== 'fail') throw new RangeError(`Study.resume: options.interrupted must be 'rerun' or 'fail', got ${JSON.stringify(interrupted)}`);
     const events = storage.load();
     const head = events[0];
     if (!head || head.type !== 'study') throw new Error(`Study.resume: ${storage.where} holds no study (first event must be 'study')`);
@@ -152,10 +169,14 @@ export class Study {
     const study = new Study(head.meta, storage, factory, onWarning);
     study.replay(events.slice(1));
     study.sessionStart = now();
-    storage.append({ type: 'session', time: study.sessionStart, pid: globalThis.process?.pid, resumed: true });
+    storage.append({ type: 'session', time: study.sessionStart, pid: processId(), resumed: true });
     for (const t of study.list) {
-      if (t.state === 'running') {
-        study.warn(`trial ${t.number} was running when the previous process ended; it is marked failed`);
+      if (t.state !== 'running') continue;
+      if (interrupted === 'rerun') {
+        study.warn(`trial ${t.number} was running when the previous session ended; it is run again`);
+        study.reruns.push(t);
+      } else {
+        study.warn(`trial ${t.number} was running when the previous session ended; it is marked failed`);
         study.tell(t.number, { state: 'failed', error: 'interrupted: the process ended before the trial finished' });
       }
     }
@@ -218,10 +239,13 @@ export class Study {
   }
 
   /**
-   * Ask the method for a new trial. Returns undefined when it must wait for running trials
-   * or has finished (see `finished`).
+   * The next trial to evaluate: an interrupted one to run again (see resume), else a new one
+   * from the method. Returns undefined when the method must wait for running trials or has
+   * finished (see `finished`).
    */
   ask(): Trial | undefined {
+    const again = this.reruns.shift();
+    if (again) return again;
     const number = this.list.length;
     // A trial is asked when the study asks the method (its ask() may take a while: a model fit).
     const time = now();
@@ -353,13 +377,12 @@ export class Study {
     signal?.addEventListener('abort', onAbort);
     const timer = maxSeconds !== undefined ? setTimeout(() => inner.abort(new Error('maxSeconds reached')), Math.max(0, (maxSeconds - this.elapsed()) * 1000)) : undefined;
     const running = new Map<number, Promise<void>>();
-    const capReached = () =>
-      (maxEvaluations !== undefined && this.list.length >= maxEvaluations) ||
-      (maxSeconds !== undefined && this.elapsed() >= maxSeconds) ||
-      inner.signal.aborted;
+    const stopped = () => (maxSeconds !== undefined && this.elapsed() >= maxSeconds) || inner.signal.aborted;
+    // interrupted trials are finished whatever the evaluation cap (they are counted in it already)
+    const mayAsk = () => this.reruns.length > 0 || (!this.done && !(maxEvaluations !== undefined && this.list.length >= maxEvaluations));
     try {
       for (;;) {
-        while (running.size < concurrency && !capReached() && !this.done) {
+        while (running.size < concurrency && !stopped() && mayAsk()) {
           const t = this.ask();
           if (!t) break;
           const p = (async () => {
@@ -367,6 +390,13 @@ export class Study {
             try {
               result = await objective(t, inner.signal);
             } catch (err) {
+              if (inner.signal.aborted) {
+                // Stopped by the deadline or the caller, not failed: the trial stays running (in
+                // the journal too) and is evaluated again by the next optimize() or resume.
+                this.reruns.push(t);
+                this.reruns.sort((a, b) => a.number - b.number);
+                return;
+              }
               result = { state: 'failed', error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) };
             }
             this.tell(t, result);

@@ -1,12 +1,12 @@
 // Expected hypervolume improvement of Gaussian predictions (the acquisition of MS-EHVI,
-// METHODS.md §10.4), minimisation, independent objectives. The kernels are in
+// docs/methods.md#msehvi-acquisition), minimisation, independent objectives. The kernels are in
 // assembly/ehvi/; the plain-TypeScript oracle is ./reference/ehvi.ts.
+import { erfc, normalMass, normalPdf, normalQuantile } from '../math/normal.ts';
 import { checkDim, checkOptions, checkPoints, checkReference, outBuffer, type PointData } from '../pareto/validate.ts';
 import { Rng } from '../random/rng.ts';
 import { Sobol } from '../space/sobol.ts';
 import { wasm } from '../wasm/module.ts';
 import { readF64, withScratch } from '../wasm/call.ts';
-import { normalCdf } from './parzen.ts';
 
 interface EhviKernels {
   ehvi2(front: number, n: number, ref: number, mean: number, std: number, m: number, out: number): void;
@@ -83,6 +83,120 @@ function exact(fn: 'ehvi2' | 'ehvi3', d: number, front: PointData, reference: Ar
  */
 export function ehvi2(front: PointData, reference: ArrayLike<number>, mean: PointData, std: PointData, out?: Float64Array): Float64Array {
   return exact('ehvi2', 2, front, reference, mean, std, out);
+}
+
+/**
+ * The 2-D staircase of a front (row-major n x 2, minimisation): its points strictly inside the
+ * reference box, non-dominated, sorted by f1 ascending (so f2 strictly descending), row-major
+ * k x 2. EHVI against it equals EHVI against the whole front (dominated points and points
+ * outside the box add nothing), so a caller scoring many candidates against one front can
+ * reduce it once.
+ */
+export function staircase2(front: PointData, reference: ArrayLike<number>): Float64Array {
+  const r1 = reference[0], r2 = reference[1];
+  const pts: [number, number][] = [];
+  for (let i = 0; i + 1 < front.length; i += 2) {
+    const a = front[i], b = front[i + 1];
+    if (a < r1 && b < r2) pts.push([a, b]);
+  }
+  pts.sort((p, q) => p[0] - q[0] || p[1] - q[1]);
+  const out: number[] = [];
+  let best = Infinity;
+  for (const [a, b] of pts) {
+    if (b < best) {
+      out.push(a, b);
+      best = b;
+    }
+  }
+  return Float64Array.from(out);
+}
+
+export interface Ehvi2Gradient {
+  /** EHVI of each candidate (the kernel's values, as ehvi2) */
+  value: Float64Array;
+  /** ∂EHVI/∂mean, row-major m x 2 */
+  dMean: Float64Array;
+  /** ∂EHVI/∂std, row-major m x 2 (at std = 0: the one-sided derivative, std >= 0) */
+  dStd: Float64Array;
+}
+
+const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
+
+/**
+ * The non-linear part of ψ(c) = E[(c − Y)⁺] = (c − μ)⁺ + σ·tail(|c − μ|/σ) for Y ~ N(μ, σ²),
+ * tail(t) = φ(t) − tΦ(−t) (0 when σ = 0 or c = −∞).
+ */
+function tailPart(c: number, mu: number, sigma: number): number {
+  if (!(sigma > 0) || c === -Infinity) return 0;
+  // the kernel's own tail function (ehvi2 uses it): the same values, and fast
+  return sigma * kernels.gaussTail(Math.abs(c - mu) / sigma);
+}
+
+/** ∂ψ(c)/∂σ = φ(z) (one-sided at σ = 0: φ(0) when c = μ, else 0). */
+function psiDStd(c: number, mu: number, sigma: number): number {
+  if (c === -Infinity) return 0;
+  if (!(sigma > 0)) return c === mu ? INV_SQRT_2PI : 0;
+  return normalPdf((c - mu) / sigma);
+}
+
+/**
+ * P(lo < Y < hi) for Y ~ N(μ, σ²), lo < hi (lo may be −∞): −∂(ψ(hi) − ψ(lo))/∂μ. With σ = 0,
+ * the indicator of lo < μ < hi (the derivative of (hi − max(lo, μ))⁺ away from its kinks).
+ */
+function mass(lo: number, hi: number, mu: number, sigma: number): number {
+  if (!(sigma > 0)) return lo < mu && mu < hi ? 1 : 0;
+  return normalMass((lo - mu) / sigma, (hi - mu) / sigma);
+}
+
+/**
+ * EHVI of 2 objectives (as ehvi2) and its gradient w.r.t. each candidate's means and standard
+ * deviations. With the front's staircase x_1 < ... < x_s (heights y_1 > ... > y_s), the strips
+ * j = 0..s are [x_j, x_{j+1}) × (−∞, y_j) with x_0 = −∞, x_{s+1} = r_1, y_0 = r_2, and
+ *   EHVI = Σ_j DX_j · DY_j,   DX_j = ψ_1(x_{j+1}) − ψ_1(x_j),   DY_j = ψ_2(y_j),
+ * ψ_i(c) = E[(c − Y_i)⁺] = (c − μ_i)Φ(z) + σ_i φ(z), z = (c − μ_i)/σ_i. Since ∂ψ/∂μ = −Φ(z) and
+ * ∂ψ/∂σ = φ(z):
+ *   ∂EHVI/∂μ_1 = −Σ_j DY_j · P(x_j < Y_1 < x_{j+1})    ∂EHVI/∂σ_1 = Σ_j DY_j (φ(z_{j+1}) − φ(z_j))
+ *   ∂EHVI/∂μ_2 = −Σ_j DX_j · Φ((y_j − μ_2)/σ_2)        ∂EHVI/∂σ_2 = Σ_j DX_j φ((y_j − μ_2)/σ_2)
+ * (the probabilities of strips taken on the tail where they keep their precision). A zero
+ * standard deviation (a deterministic objective) gives the derivative of the piecewise-linear
+ * improvement, and the one-sided derivative in σ.
+ * Same arguments and checks as ehvi2.
+ */
+export function ehvi2Gradient(front: PointData, reference: ArrayLike<number>, mean: PointData, std: PointData): Ehvi2Gradient {
+  const fn = 'ehvi2Gradient';
+  const { m } = checkInputs(fn, 2, front, reference, mean, std);
+  const value = exact('ehvi2', 2, front, reference, mean, std);
+  const dMean = new Float64Array(2 * m), dStd = new Float64Array(2 * m);
+  const stairs = staircase2(front, reference);
+  const s = stairs.length / 2;
+  const rx = reference[0], ry = reference[1];
+  for (let i = 0; i < m; i++) {
+    const mx = mean[2 * i], my = mean[2 * i + 1], sx = std[2 * i], sy = std[2 * i + 1];
+    let gmx = 0, gsx = 0, gmy = 0, gsy = 0;
+    let xl = -Infinity, tl = 0, phiL = 0;
+    for (let j = 0; j <= s; j++) {
+      const yu = j === 0 ? ry : stairs[2 * j - 1];
+      // heights decrease with j: once the Gaussian in y has no mass below yu, nothing follows
+      if (yu <= my && (sy === 0 || my - yu > 38.6 * sy)) break;
+      const xu = j < s ? stairs[2 * j] : rx;
+      const tu = tailPart(xu, mx, sx), phiU = psiDStd(xu, mx, sx);
+      // ψ(xu) − ψ(xl) with the linear parts subtracted exactly (as the kernel does)
+      const dx = Math.max(0, Math.max(0, xu - Math.max(xl, mx)) + (tu - tl));
+      const dy = Math.max(0, yu - my) + tailPart(yu, my, sy);
+      gmx -= dy * mass(xl, xu, mx, sx);
+      gsx += dy * (phiU - phiL);
+      gmy -= dx * (sy > 0 ? 0.5 * erfc((my - yu) / (sy * Math.SQRT2)) : yu > my ? 1 : 0);
+      gsy += dx * psiDStd(yu, my, sy);
+      xl = xu;
+      tl = tu;
+      phiL = phiU;
+    }
+    dMean[2 * i] = gmx;
+    dMean[2 * i + 1] = gmy;
+    dStd[2 * i] = gsx;
+    dStd[2 * i + 1] = gsy;
+  }
+  return { value, dMean, dStd };
 }
 
 /**
@@ -180,30 +294,9 @@ export function normalBaseSamples(d: number, per: number, replicates: number, se
 }
 
 /**
- * Φ⁻¹(p), the standard normal quantile, for 0 < p < 1, to about 1e-15 relative: the rational
- * starting value of Abramowitz & Stegun 26.2.23 (error < 4.5e-4), then three Halley steps on
- * the lower tail (cubic convergence), with Φ from the erfc of ./parzen.ts.
- */
-export function normalQuantile(p: number): number {
-  if (!(p > 0 && p < 1)) {
-    if (p === 0) return -Infinity;
-    if (p === 1) return Infinity;
-    throw new RangeError(`normalQuantile: p must be in [0, 1], got ${p}`);
-  }
-  if (p > 0.5) return -normalQuantile(1 - p);
-  const t = Math.sqrt(-2 * Math.log(p));
-  let x = -(t - (2.515517 + t * (0.802853 + t * 0.010328)) / (1 + t * (1.432788 + t * (0.189269 + t * 0.001308))));
-  for (let it = 0; it < 3; it++) {
-    const pdf = Math.exp(-0.5 * x * x) / Math.sqrt(2 * Math.PI);
-    const e = (normalCdf(x) - p) / pdf;
-    x -= e / (1 + (x * e) / 2);
-  }
-  return x;
-}
-
-/**
  * The Gaussian tail function the kernels use: tail(t) = φ(t) − t·Φ(−t) = E[(−t − Z)⁺] for
- * t >= 0, to about one ulp (relative). Exposed for tests.
+ * t >= 0, to about one ulp (relative). Exposed for tests; the TypeScript twin is gaussTail of
+ * src/math/normal.ts.
  */
 export function gaussTail(t: number): number {
   if (!(t >= 0)) throw new RangeError(`gaussTail: t must be >= 0, got ${t}`);

@@ -1,5 +1,5 @@
 // A small fully connected network and an ensemble of them: MO-BANANAS's neural predictor
-// (METHODS.md §11.4): Linear(13 → 10) → ReLU → Linear(10 → 2) by default, float64, trained by
+// (docs/methods.md#mobananas-predictor): Linear(13 → 10) → ReLU → Linear(10 → 2) by default, float64, trained by
 // Adam on the mean squared error in shuffled minibatches of 32. Every random draw (initial
 // weights, shuffles) comes from the Rng passed in and is made here, in TypeScript; the
 // arithmetic runs in WebAssembly (assembly/mlp/), which trains this network about 2.5× faster

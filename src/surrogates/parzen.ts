@@ -1,18 +1,19 @@
-// Univariate Parzen estimator of MO-TPE (METHODS.md §9.6; Ozaki et al. 2020, after Bergstra et
+// Univariate Parzen estimator of MO-TPE (docs/methods.md#mobohb-motpe; Ozaki et al. 2020, after Bergstra et
 // al. 2011): a uniform-weight mixture of Gaussians truncated to [lb, ub], one component per
 // sample plus a prior component at the centre, bandwidths by the "James" rule; continuous or
 // discretised on the grid lb + (j + 1/2) q.
 //
 // Two variants:
 //   'paper' reproduces the reference code: boundary padding with the extreme samples and the
-//           permuted bandwidth pairing (§15.20), and the discrete pdf whose integral bounds are
-//           both x + q/2, so every discrete probability is eps (§15.19).
+//           permuted bandwidth pairing (docs/methods.md#odd-20), and the discrete pdf whose integral bounds are
+//           both x + q/2, so every discrete probability is eps (docs/methods.md#odd-19).
 //   'fixed' (default) pads with lb/ub, pairs every bandwidth with its own component, and gives
 //           a discrete point the kernel's mass on [x - q/2, x + q/2] ∩ [lb, ub]; the masses of
 //           the grid points sum to one.
 //
 // Fit once (constructor), query many. The hot loops are plain numeric code over Float64Arrays
 // so that they can move to WebAssembly unchanged.
+import { normalCdf, normalMass } from '../math/normal.ts';
 import type { Rng } from '../random/rng.ts';
 import { roundHalfEven } from '../space/space.ts';
 
@@ -21,9 +22,7 @@ export type ParzenVariant = 'fixed' | 'paper';
 /** Machine epsilon (Python's sys.float_info.epsilon): the reference code's floor for probabilities. */
 export const EPS = 2.220446049250313e-16;
 
-const SQRT2 = Math.SQRT2;
 const SQRT_2PI = Math.sqrt(2 * Math.PI);
-const INV_SQRT_PI = 1 / Math.sqrt(Math.PI);
 /** Rejection sampling gives up after this many draws (never reached: every centre lies in [lb, ub]). */
 const MAX_REJECTIONS = 10000;
 
@@ -42,64 +41,13 @@ export interface ParzenOptions {
 }
 
 /**
- * erfc(x), accurate to a few ulps: the non-alternating series
- * erf(x) = 2/√π e^{-x²} Σ (2x²)^n x / (1·3···(2n+1)) below 2.5, Lentz's continued fraction
- * erfc(x) = e^{-x²}/√π · 1/(x + ½/(x + 1/(x + 3/2/(x + ...)))) above.
- */
-export function erfc(x: number): number {
-  if (x !== x) return x;
-  if (x < 0) return 2 - erfc(-x);
-  if (x < 2.5) {
-    const x2 = x * x;
-    let term = x;
-    let sum = x;
-    for (let n = 1; n < 200; n++) {
-      term *= (2 * x2) / (2 * n + 1);
-      sum += term;
-      if (term < 1e-17 * sum) break;
-    }
-    return 1 - 2 * INV_SQRT_PI * Math.exp(-x2) * sum;
-  }
-  if (x > 27) return 0; // e^{-729} underflows
-  const tiny = 1e-300;
-  let f = x;
-  let c = x;
-  let d = 0;
-  for (let i = 1; i < 500; i++) {
-    const a = 0.5 * i;
-    d = x + a * d;
-    if (d === 0) d = tiny;
-    c = x + a / c;
-    if (c === 0) c = tiny;
-    d = 1 / d;
-    const delta = c * d;
-    f *= delta;
-    if (Math.abs(delta - 1) < 1e-16) break;
-  }
-  return (Math.exp(-x * x) * INV_SQRT_PI) / f;
-}
-
-/** Standard normal cdf Φ(z). */
-export function normalCdf(z: number): number {
-  return 0.5 * erfc(-z / SQRT2);
-}
-
-/** Φ(b) - Φ(a) for a <= b, computed on the tail where it keeps its relative precision. */
-export function normalMass(a: number, b: number): number {
-  if (!(b > a)) return 0;
-  if (a >= 0) return 0.5 * (erfc(a / SQRT2) - erfc(b / SQRT2));
-  if (b <= 0) return 0.5 * (erfc(-b / SQRT2) - erfc(-a / SQRT2));
-  return 1 - 0.5 * erfc(-a / SQRT2) - 0.5 * erfc(b / SQRT2);
-}
-
-/**
- * James-rule bandwidths (§9.6) for the centres `mus` (the samples followed by the prior's
+ * James-rule bandwidths (docs/methods.md#mobohb-motpe) for the centres `mus` (the samples followed by the prior's
  * centre, which must be last). With sorted centres s and padding [lo, s, hi], the bandwidth
  * at sorted position p is max(s_p - s_{p-1}, s_{p+1} - s_p) clipped to
  * [(ub - lb) / min(100, m), ub - lb]; the prior's position gets ub - lb.
  *  - 'fixed': lo = lb, hi = ub, and component t gets the bandwidth of its own sorted position.
  *  - 'paper': lo = s_0, hi = s_last, and component t gets the bandwidth of sorted position
- *    order[t] (§15.20), so the prior usually does not get ub - lb.
+ *    order[t] (docs/methods.md#odd-20), so the prior usually does not get ub - lb.
  * Ties between equal centres are broken by index (a stable sort; NumPy's quicksort is not
  * stable, so tie order cannot be reproduced anyway).
  *
@@ -226,14 +174,14 @@ export class ParzenEstimator {
     }
     const h = 0.5 * this.q;
     if (this.variant === 'paper') {
-      // §15.19 [AS-IS]: both integral bounds use x + q/2
+      // docs/methods.md#odd-19 [AS-IS]: both integral bounds use x + q/2
       const hiX = Math.min(x + h, this.ub);
       const loX = Math.max(x + h, this.lb);
       const cu = Math.max(norm * normalCdf((hiX - mu) / s), EPS);
       const cl = Math.max(norm * normalCdf((loX - mu) / s), EPS);
       return Math.max(cu - cl, EPS);
     }
-    // §15.19 fixed: the mass of the cell around x
+    // docs/methods.md#odd-19 fixed: the mass of the cell around x
     const lo = Math.max(x - h, this.lb);
     const hi = Math.min(x + h, this.ub);
     return hi > lo ? norm * normalMass((lo - mu) / s, (hi - mu) / s) : 0;

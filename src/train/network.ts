@@ -1,5 +1,5 @@
-// The paper's CNN (METHODS.md §4.1) as a list of layers with their shapes, the exact parameter
-// count (§4.3), the paper's approximate count (§4.4), and PyTorch's default initialisation.
+// The paper's CNN (docs/methods.md#cnn-architecture) as a list of layers with their shapes, the exact parameter
+// count (docs/methods.md#cnn-param-count), the paper's approximate count (docs/methods.md#cnn-approx-count), and PyTorch's default initialisation.
 import { Rng } from '../random/rng.ts';
 import type { NetworkConfig } from '../space/nas.ts';
 
@@ -52,7 +52,7 @@ export interface ParamTensor {
 /** Tensor offsets are multiples of this many floats (256 bytes: WebGPU's storage offset alignment). */
 export const ALIGN = 64;
 
-/** Build the layer list of §4.1 for an input [C, H, W] and a number of classes. */
+/** Build the layer list of docs/methods.md#cnn-architecture for an input [C, H, W] and a number of classes. */
 export function networkSpec(net: NetworkConfig, input: [number, number, number], numClasses: number): NetworkSpec {
   const fn = 'networkSpec';
   if (net.convWidths.length < 1) throw new RangeError(`${fn}: at least one conv layer is needed`);
@@ -129,7 +129,7 @@ export function initParameters(spec: NetworkSpec, seed: number): Float32Array {
 }
 
 /**
- * The paper's approximate parameter count `extract_num_parameters` (§4.4), used by MS-EHVI as
+ * The paper's approximate parameter count `extract_num_parameters` (docs/methods.md#cnn-approx-count), used by MS-EHVI as
  * its known objective with variant 'paper': 3 input channels, 10 classes and flatten factors
  * 64/16/4 hard-coded, whatever the problem.
  */

@@ -1,40 +1,13 @@
 // The convolution oracles shared by the WGSL (conv2d.test.ts) and WebAssembly (wasm-conv2d.test.ts)
-// kernel tests: seeded data, the float64 twin, TensorFlow.js's CPU backend, and the float32
-// summation tolerance.
+// kernel tests: seeded data, the float64 twin, TensorFlow.js's CPU backend; compared with the
+// float32 summation tolerance of ./tolerance.ts.
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
-import { expect } from 'vitest';
 import { Rng } from '../../src/random/rng.ts';
 import type { Conv2dShape } from '../../src/train/kernels/conv2d.ts';
 import { conv2dForwardReference, conv2dGradInputReference, conv2dGradWeightReference } from '../../src/train/reference/conv2d.ts';
-
-// ---- tolerance -------------------------------------------------------------------------
-
-/**
- * The float32 tolerance of one output that is a sum of L products:
- * |got − want| ≤ 2^−20 · √L · mag + 2^−40, with mag = Σ|terms| (the convolution of the absolute
- * values, so cancellation cannot shrink it). Why: each float32 sum of L terms errs by about
- * u·√L·mag (u = 2^−24, the probabilistic bound of Higham & Mary 2019, whatever the summation
- * order or FMA use); two float32 implementations differ by at most the sum of two such errors,
- * and 2^−20 = 16u leaves a factor 8 of headroom per side. A missing or doubled term errs by about
- * mag/L, far above this for the L < 10^4 of these tests, so real bugs cannot hide under it.
- */
-export const F32_SUM_REL = 2 ** -20;
-
-export function expectConvClose(what: string, got: ArrayLike<number>, want: ArrayLike<number>, mag: ArrayLike<number>, terms: number): void {
-  expect(got.length, `${what}: length`).toBe(want.length);
-  const scale = F32_SUM_REL * Math.sqrt(terms);
-  const bad: string[] = [];
-  for (let i = 0; i < want.length; i++) {
-    const tol = scale * mag[i] + 2 ** -40;
-    if (!(Math.abs(got[i] - want[i]) <= tol)) {
-      if (bad.length < 5) bad.push(`[${i}] got ${got[i]}, want ${want[i]} (|diff| ${Math.abs(got[i] - want[i]).toExponential(2)} > ${tol.toExponential(2)})`);
-      else if (bad.length === 5) bad.push('…');
-    }
-  }
-  if (bad.length) expect.fail(`${what}: ${bad.join('; ')}`);
-}
+import { expectSumsCloseF32 } from './tolerance.ts';
 
 // ---- data and oracles ------------------------------------------------------------------
 
@@ -101,8 +74,8 @@ export function tfjs(shape: Conv2dShape, d: Data): Results {
 export function expectResults(what: string, shape: Conv2dShape, got: Results, want: Results, mag: Results): void {
   const kk = shape.kernelSize ** 2;
   const pixels = shape.batch * shape.height * shape.width;
-  expectConvClose(`${what} y`, got.y, want.y, mag.y, shape.inChannels * kk + 1);
-  expectConvClose(`${what} dx`, got.dx, want.dx, mag.dx, shape.outChannels * kk);
-  expectConvClose(`${what} dW`, got.dw, want.dw, mag.dw, pixels);
-  expectConvClose(`${what} db`, got.db, want.db, mag.db, pixels);
+  expectSumsCloseF32(`${what} y`, got.y, want.y, mag.y, shape.inChannels * kk + 1);
+  expectSumsCloseF32(`${what} dx`, got.dx, want.dx, mag.dx, shape.outChannels * kk);
+  expectSumsCloseF32(`${what} dW`, got.dw, want.dw, mag.dw, pixels);
+  expectSumsCloseF32(`${what} db`, got.db, want.db, mag.db, pixels);
 }

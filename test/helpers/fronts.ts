@@ -33,6 +33,17 @@ export function latticePoints(rng: Rng, n: number, d: number, lo: number, hi: nu
   return out;
 }
 
+/** Rows drawn (with repetition) from a small pool: many exact duplicates. */
+export function duplicatePoints(rng: Rng, n: number, d: number, pool: number): Float64Array {
+  const base = uniformPoints(rng, pool, d, -1, 1);
+  const out = new Float64Array(n * d);
+  for (let i = 0; i < n; i++) {
+    const r = rng.int(pool);
+    out.set(base.subarray(r * d, r * d + d), i * d);
+  }
+  return out;
+}
+
 /** Rows of a row-major set, shuffled (returns a new array). */
 export function shuffleRows(rng: Rng, pts: Float64Array, d: number): Float64Array {
   const n = pts.length / d;

@@ -19,7 +19,7 @@ export function newStudy(problem: Problem, method: string, options: Record<strin
       storage: new MemoryStorage(),
       onWarning: () => {},
     },
-    (ctx, meta) => getMethod(method).factory(ctx, meta.methodOptions ?? {}),
+    (ctx, meta) => getMethod(method).create(ctx, meta.methodOptions ?? {}),
   );
 }
 

@@ -18,7 +18,7 @@ const problem = new Zdt1(6);
 const quiet = () => {};
 
 function factory(method: string): MethodFactory {
-  return (ctx, meta) => getMethod(method).factory(ctx, meta.methodOptions ?? {});
+  return (ctx, meta) => getMethod(method).create(ctx, meta.methodOptions ?? {});
 }
 
 function create(method: string, options: Record<string, unknown>, seed: number, storage: Storage = new MemoryStorage(), p: Problem = problem, space: SearchSpace = p.space): Study {
@@ -113,7 +113,8 @@ describe.each(CONTRACT_METHODS)('contract: $label', ({ name, options }) => {
     expect(trace(resumed)).toEqual(trace(whole));
     resumed.close();
 
-    // Crash with a trial running: it becomes failed, finished ones stay, the method goes on.
+    // Crash with a trial running: it is evaluated again first (same configuration and budget),
+    // so the method never sees a failure and the run is still the uninterrupted one.
     const p2 = join(dir, 'b.jsonl');
     const second = create(name, options, 3, new JournalStorage(p2));
     await drive(second, 17);
@@ -122,14 +123,50 @@ describe.each(CONTRACT_METHODS)('contract: $label', ({ name, options }) => {
     const again = Study.resume(new JournalStorage(p2), factory(name), quiet);
     expect(trace(again).slice(0, 17)).toEqual(trace(whole).slice(0, 17));
     if (running) {
-      expect(again.trials[17].state).toBe('failed');
-      expect(again.trials[17].error).toMatch(/interrupted/);
+      expect(again.trials[17].state).toBe('running');
+      expect(again.trials[17].params).toEqual(running.params);
     }
     await drive(again, 45);
-    expect(again.trials.length).toBe(45);
-    expect(new Set(again.trials.map((t) => t.number)).size).toBe(45);
-    expect(again.trials.filter((t) => t.state === 'running').length).toBe(0);
+    expect(trace(again)).toEqual(trace(whole));
     again.close();
+
+    // Asked to, resume marks the interrupted trial failed instead; the method goes on.
+    const p3 = join(dir, 'c.jsonl');
+    const third = create(name, options, 3, new JournalStorage(p3));
+    await drive(third, 17);
+    const lost = third.ask();
+    third.close();
+    const failed = Study.resume(new JournalStorage(p3), factory(name), quiet, { interrupted: 'fail' });
+    if (lost) {
+      expect(failed.trials[17].state).toBe('failed');
+      expect(failed.trials[17].error).toMatch(/interrupted/);
+    }
+    await drive(failed, 45);
+    expect(failed.trials.length).toBe(45);
+    expect(new Set(failed.trials.map((t) => t.number)).size).toBe(45);
+    expect(failed.trials.filter((t) => t.state === 'running').length).toBe(0);
+    failed.close();
+  });
+
+  it('a trial stopped by the deadline is not failed: the next optimize() evaluates it again', async () => {
+    const whole = create(name, options, 5);
+    await drive(whole, 12);
+    const s = create(name, options, 5);
+    await drive(s, 6);
+    // the 7th trial waits for the abort, which the study turns into "run it again", not a failure
+    const controller = new AbortController();
+    let started = false;
+    const stopped = s.optimize((t, signal) => new Promise<number[]>((resolve, reject) => {
+      if (t.number === 6 && !started) {
+        started = true;
+        signal.addEventListener('abort', () => reject(new Error('aborted')));
+        setTimeout(() => controller.abort(new Error('stop')), 5);
+      } else resolve(evaluate(t));
+    }), { maxEvaluations: 7, signal: controller.signal });
+    await stopped;
+    expect(s.trials[6].state).toBe('running');
+    await drive(s, 12);
+    expect(trace(s)).toEqual(trace(whole));
   });
 
   it('proposes only valid configurations of the conditional NAS space', async () => {

@@ -67,7 +67,7 @@ const evalOf = (problem: Problem, seed: number) => (t: Trial) => (problem.evalua
 const summary = (s: Study) => s.trials.map((t) => ({ params: t.params, budget: t.budget, info: t.info, state: t.state }));
 const info = (s: Suggestion) => s.info as { bracket: number; stage: number; index: number; source: string };
 
-describe('MO-BOHB bracket schedule (§9.3)', () => {
+describe('MO-BOHB bracket schedule (docs/methods.md#mobohb-brackets)', () => {
   it('numRungs / rungBudgets give S = 3 and 6.25, 12.5, 25 for 5..25, eta = 2', () => {
     expect(numRungs(5, 25, 2, 'paper')).toBe(3);
     expect(numRungs(5, 25, 2, 'fixed')).toBe(3);
@@ -154,7 +154,7 @@ describe('MO-BOHB bracket schedule (§9.3)', () => {
   });
 });
 
-describe('MO-BOHB promotion (§9.4)', () => {
+describe('MO-BOHB promotion (docs/methods.md#mobohb-promotion)', () => {
   // A(1,4), B(2,3), C(3,3.5) dominated by B, D(4,1): fronts {A, B, D}, {C}
   const losses = rows([[1, 4], [2, 3], [3, 3.5], [4, 1]]);
 
@@ -193,7 +193,7 @@ describe('MO-BOHB promotion (§9.4)', () => {
   });
 });
 
-describe('MO-TPE split into good and bad (§9.6)', () => {
+describe('MO-TPE split into good and bad (docs/methods.md#mobohb-motpe)', () => {
   // front 0: P0(1,5), P1(2,3), P2(4,2), P3(5,1); front 1: P4(3,4); front 2: P5(5,5); front 3: P6(6,6)
   const y = rows([[1, 5], [2, 3], [4, 2], [5, 1], [3, 4], [5, 5], [6, 6]]);
 
@@ -214,7 +214,7 @@ describe('MO-TPE split into good and bad (§9.6)', () => {
     expect(splitGoodBad(new Float64Array(0), 2, 0, 'paper')).toEqual({ good: [], bad: [] });
   });
 
-  it('hvReference: paper floors at eps (§15.21), fixed goes 10 % of the range beyond the worst', () => {
+  it('hvReference: paper floors at eps (docs/methods.md#odd-21), fixed goes 10 % of the range beyond the worst', () => {
     const acc = rows([[-90, 3], [-50, 7], [-70, 4]]);
     expectAllClose(hvReference(acc, 2, 'paper'), [EPS, 7.7], 1e-12);
     expectAllClose(hvReference(acc, 2, 'fixed'), [-46, 7.4], 1e-12);
@@ -293,21 +293,31 @@ describe('MO-BOHB through a Study', () => {
     await resumed.optimize(evalOf(zdt, 7), { maxEvaluations: 90 });
     expect(summary(resumed)).toEqual(summary(full));
 
-    // trial 40 is asked and the process ends before it is told: on resume it is failed
+    // trial 40 is asked and the process ends before it is told: on resume it is run again,
+    // so the run is the uninterrupted one
     const st2 = new MemoryStorage();
     const crashed = studyOf(zdt, opts, 7, st2);
     await crashed.optimize(evalOf(zdt, 7), { maxEvaluations: 40 });
     expect(crashed.ask()?.number).toBe(40);
     const again = Study.resume(st2, factory, () => {});
-    expect(again.trials[40].state).toBe('failed');
+    expect(again.trials[40].state).toBe('running');
     await again.optimize(evalOf(zdt, 7), { maxEvaluations: 90 });
-    // the same as a study in which trial 40 failed
+    expect(summary(again)).toEqual(summary(full));
+
+    // asked to fail it instead: the same as a study in which trial 40 failed
+    const st3 = new MemoryStorage();
+    const crashed3 = studyOf(zdt, opts, 7, st3);
+    await crashed3.optimize(evalOf(zdt, 7), { maxEvaluations: 40 });
+    expect(crashed3.ask()?.number).toBe(40);
+    const failed = Study.resume(st3, factory, () => {}, { interrupted: 'fail' });
+    expect(failed.trials[40].state).toBe('failed');
+    await failed.optimize(evalOf(zdt, 7), { maxEvaluations: 90 });
     const ref = studyOf(zdt, opts, 7);
     await ref.optimize(async (t) => {
       if (t.number === 40) throw new Error('interrupted');
       return evalOf(zdt, 7)(t);
     }, { maxEvaluations: 90 });
-    expect(summary(again)).toEqual(summary(ref));
+    expect(summary(failed)).toEqual(summary(ref));
   });
 
   it('proposes valid configurations on conditional, categorical, ordinal and constant hyperparameters', async () => {

@@ -88,7 +88,7 @@ function nasObjective(c: Config): number[] {
   return [err, size];
 }
 
-describe('SH-EMOA budget schedule (§8.2, §8.6)', () => {
+describe('SH-EMOA budget schedule (docs/methods.md#shemoa-ladder, docs/methods.md#shemoa-evaluations)', () => {
   it('paperBudgets/paperSteps reproduce the Flowers and Fashion schedules', () => {
     expect(paperBudgets(5, 25, 2)).toEqual([7, 13, 25]);
     expect(paperSteps(15000, 100, 2, 3)).toEqual([8516, 4258, 2129]);
@@ -124,7 +124,7 @@ describe('SH-EMOA budget schedule (§8.2, §8.6)', () => {
     expect(() => fixedSteps(20, 10, [5, 11, 25])).toThrow(RangeError);
   });
 
-  it('a small paper run makes N + Σ steps + N·(R − 1) evaluations at the ladder budgets (§8.6)', async () => {
+  it('a small paper run makes N + Σ steps + N·(R − 1) evaluations at the ladder budgets (docs/methods.md#shemoa-evaluations)', async () => {
     // N = 4, 30 evaluations: per = ceil(26 / 7) = 4 → steps [16, 8, 4]; 4 + 28 + 8 = 40
     const s = zdtStudy({ variant: 'paper', populationSize: 4, maxEvaluations: 30 }, 5);
     await s.optimize(zdtEval);
@@ -225,34 +225,37 @@ describe('SH-EMOA on the NAS space', () => {
   const space = nasSpace();
   const ctx = (seed: number): OptimizerContext => ({ space, nObj: 2, referencePoint: [0, 8], seed, minBudget: 5, maxBudget: 25 });
 
-  it.each(['paper', 'fixed'] as const)('%s: n_conv_l and n_fc_l never change; every proposal is valid', (variant) => {
+  it.each(['paper', 'fixed'] as const)('%s: depths vary only in the default variant; every proposal is valid', (variant) => {
     const opt = createShemoa(ctx(21), { variant, populationSize: 12, maxEvaluations: 400, objectiveOrder: [1, 0] });
     const { suggestions } = drive(opt, (s) => nasObjective(s.params));
     expect(suggestions.length).toBeGreaterThanOrEqual(400);
     const byMember = new Map<number, Config>();
     const depths = new Set<string>();
-    let checked = 0;
+    let checked = 0, deeper = 0, newDepth = 0;
     for (const s of suggestions) {
       expect(space.isValid(s.params)).toBe(true);
       const info = s.info as { phase: string; member: number; parent?: number };
       const depth = `${s.params.n_conv_l}/${s.params.n_fc_l}`;
       if (info.phase === 'init') depths.add(depth);
-      else expect(depths.has(depth)).toBe(true);
+      else if (!depths.has(depth)) newDepth++;
       if (info.parent !== undefined) {
         const parent = byMember.get(info.parent)!;
-        expect(s.params.n_conv_l).toBe(parent.n_conv_l);
-        expect(s.params.n_fc_l).toBe(parent.n_fc_l);
+        if (s.params.n_conv_l !== parent.n_conv_l || s.params.n_fc_l !== parent.n_fc_l) deeper++;
         checked++;
       }
       if (byMember.has(info.member)) expect(s.params).toEqual(byMember.get(info.member)); // re-evaluation
       byMember.set(info.member, s.params);
     }
     expect(checked).toBeGreaterThan(300);
+    // 'paper' freezes the depths at the initial population's (docs/methods.md#odd-11); the default mutates them
+    if (variant === 'paper') expect([deeper, newDepth]).toEqual([0, 0]);
+    else expect(deeper).toBeGreaterThan(20);
   });
 
-  it('fixed mutation spends its 5 draws on mutable keys; the paper wastes some on immutable ones (§15.11)', () => {
+  it('fixed mutation spends its 5 draws on mutable keys; the paper wastes some on immutable ones (docs/methods.md#odd-11)', () => {
     const changed = (variant: 'paper' | 'fixed') => {
-      const opt = createShemoa(ctx(5), { variant, populationSize: 10, maxEvaluations: 400, mutationProbability: 1, objectiveOrder: [1, 0] });
+      // depths frozen in both, so that a count of changed keys compares like with like
+      const opt = createShemoa(ctx(5), { variant, populationSize: 10, maxEvaluations: 400, mutationProbability: 1, objectiveOrder: [1, 0], notMutable: ['n_conv_l', 'n_fc_l'] });
       const { suggestions } = drive(opt, (s) => nasObjective(s.params));
       const byMember = new Map<number, Config>();
       const counts: number[] = [];
@@ -277,6 +280,18 @@ describe('SH-EMOA on the NAS space', () => {
     expect(opt.phase).toBe('steps');
     const keys = opt.population().map((m) => (15 - m.values[1]) * m.values[0]);
     expect(keys).toEqual([...keys].sort((a, b) => a - b));
+  });
+
+  it('paper: without objectiveOrder the problem\'s objective names give the same key (num_params is the size)', () => {
+    const named: OptimizerContext = { ...ctx(8), objectives: ['val_acc_1', 'num_params'] };
+    const a = createShemoa(named, { variant: 'paper', populationSize: 15, maxEvaluations: 60 });
+    const b = createShemoa(ctx(8), { variant: 'paper', populationSize: 15, maxEvaluations: 60, objectiveOrder: [1, 0] });
+    const ra = drive(a, (s) => nasObjective(s.params), undefined, 15);
+    const rb = drive(b, (s) => nasObjective(s.params), undefined, 15);
+    expect(ra.suggestions).toEqual(rb.suggestions);
+    const keys = a.population().map((m) => (15 - m.values[1]) * m.values[0]);
+    expect(keys).toEqual([...keys].sort((x, y) => x - y));
+    expect(keys.length).toBe(15);
   });
 });
 
@@ -313,20 +328,20 @@ describe('SH-EMOA survival', () => {
   });
 });
 
-describe('SH-EMOA paper helpers (§6.1, §6.3)', () => {
+describe('SH-EMOA paper helpers (docs/methods.md#pareto-weak, docs/methods.md#pareto-hv2d)', () => {
   it('paperFronts: weak dominance, first duplicate wins', () => {
     expect(paperFronts([[1, 2], [1, 2], [2, 1], [3, 3]])).toEqual([[0, 2], [1], [3]]);
     expect(paperFronts([[2, 2], [1, 1], [2, 2]])).toEqual([[1], [0], [2]]);
   });
 
-  it('shoelaceHv2d is the exact area inside the box and meaningless outside it (§15.9)', () => {
+  it('shoelaceHv2d is the exact area inside the box and meaningless outside it (docs/methods.md#odd-9)', () => {
     const inside: [number, number][] = [[3, 1], [2, 2], [1, 3]];
     expect(shoelaceHv2d(inside, [4, 4])).toBe(hypervolume(Float64Array.from(inside.flat()), 2, [4, 4]));
     const outside: [number, number][] = [[5, 1], [1, 3]];
     expect(shoelaceHv2d(outside, [4, 4])).not.toBe(hypervolume(Float64Array.from(outside.flat()), 2, [4, 4]));
   });
 
-  it('paperLeastContributor picks the first minimiser and survives a zero-area front (§15.14)', () => {
+  it('paperLeastContributor picks the first minimiser and survives a zero-area front (docs/methods.md#odd-14)', () => {
     expect(paperLeastContributor([[3, 1], [2, 2], [1, 3], [0.5, 3.4]], [0, 1, 2, 3], [4, 4])).toBe(3);
     // both points on the box's boundary: every area is 0 and the reference would crash; the
     // first point in objective-1 order is taken
@@ -397,7 +412,7 @@ describe('SH-EMOA resume', () => {
     expect(trace(after)).toEqual(trace(whole));
     after.close();
 
-    // journal file, crashed with a trial running: it becomes failed and the method goes on
+    // journal file, crashed with a trial running: it is run again, so the run is the uninterrupted one
     const path = join(dir, 'b.jsonl');
     const second = zdtStudy(opts, 3, new JournalStorage(path));
     await second.optimize(zdtEval, { maxEvaluations: 17 });
@@ -405,9 +420,10 @@ describe('SH-EMOA resume', () => {
     second.close();
     const again = Study.resume(new JournalStorage(path), (ctx, meta) => createShemoa(ctx, meta.methodOptions as ShemoaOptions), quiet);
     expect(trace(again).slice(0, 17)).toEqual(trace(whole).slice(0, 17));
-    expect(again.trials[17].state).toBe('failed');
+    expect(again.trials[17].state).toBe('running');
     await again.optimize(zdtEval);
     expect(again.finished).toBe(true);
+    expect(trace(again)).toEqual(trace(whole));
     expect(again.trials.length).toBe(n);
     again.close();
   });

@@ -7,7 +7,8 @@ import { fromRows } from '../../src/pareto/fromRows.ts';
 import { hypervolume } from '../../src/pareto/hypervolume.ts';
 import { hvContributions } from '../../src/pareto/hvContributions.ts';
 import { isNonDominated, nonDominatedPoints } from '../../src/pareto/nonDominated.ts';
-import { hvContributionsRef, hypervolumeRef } from '../../src/pareto/reference/hvContributions.ts';
+import { hvContributionsReference } from '../../src/pareto/reference/hvContributions.ts';
+import { hypervolumeReference } from '../../src/pareto/reference/hypervolume.ts';
 import { Rng } from '../../src/random/rng.ts';
 import { wasm } from '../../src/wasm/module.ts';
 import { latticePoints, spherePoints, uniformPoints } from '../helpers/fronts.ts';
@@ -34,7 +35,7 @@ function boxScale(pts: ArrayLike<number>, d: number, ref: ArrayLike<number>): nu
 /** Kernel vs twin: relative 1e-12 per value, absolute 1e-12 of the bounding box volume. */
 function expectMatchesTwin(pts: Float64Array, d: number, ref: number[], what: string): Float64Array {
   const got = hvcLiteral(pts, d, ref);
-  const want = hvContributionsRef(pts, d, ref);
+  const want = hvContributionsReference(pts, d, ref);
   expectAllClose(got, want, 1e-12, 1e-12 * boxScale(pts, d, ref), what);
   return got;
 }
@@ -276,7 +277,7 @@ describe('hvContributions: the general-d path (test build of hvcGeneral)', () =>
         const lattice = t % 2 === 1;
         const pts = lattice ? latticePoints(rng, n, d, -1, 3) : uniformPoints(rng, n, d, -1, 1);
         const ref = lattice ? latticeRef(rng, d, 3) : randomRef(rng, d, -1, 1);
-        expectAllClose(general(pts, d, ref), hvContributionsRef(pts, d, ref), 1e-12, 1e-12 * boxScale(pts, d, ref), `d=${d} t=${t}`);
+        expectAllClose(general(pts, d, ref), hvContributionsReference(pts, d, ref), 1e-12, 1e-12 * boxScale(pts, d, ref), `d=${d} t=${t}`);
       }
     }
   });
@@ -314,7 +315,7 @@ describe('hvContributions: identities', () => {
       const pts = t % 2 === 0 ? latticePoints(rng, n, 3, 0, 4) : uniformPoints(rng, n, 3);
       const ref = t % 2 === 0 ? [4, 4, 4] : [1, 1, 1];
       const sum = hvcLiteral(pts, 3, ref).reduce((a, b) => a + b, 0);
-      const expected = hypervolumeRef(pts, 3, ref) - hypervolumeRef(pairwiseMaxima(pts, 3), 3, ref);
+      const expected = hypervolumeReference(pts, 3, ref) - hypervolumeReference(pairwiseMaxima(pts, 3), 3, ref);
       expectAllClose([sum], [expected], 1e-12, 1e-13, `t=${t}`);
     }
   });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { crowdingDistance, epsilonAdditive, fromRows, igd, igdPlus } from '../../src/index.ts';
-import { crowdingDistanceRef, epsilonAdditiveRef, igdRef } from '../../src/pareto/reference/indicators.ts';
+import { crowdingDistanceReference } from '../../src/pareto/reference/crowdingDistance.ts';
+import { epsilonAdditiveReference, igdReference } from '../../src/pareto/reference/indicators.ts';
 import { Rng } from '../../src/random/rng.ts';
 import { latticePoints, uniformPoints } from '../helpers/fronts.ts';
 import { expectAllClose, expectClose } from '../helpers/tolerance.ts';
@@ -34,9 +35,9 @@ describe('igd, igdPlus, epsilonAdditive', () => {
       const lattice = t % 3 === 0;
       const A = lattice ? latticePoints(rng, n, d, -3, 3) : uniformPoints(rng, n, d, -2, 2);
       const R = lattice ? latticePoints(rng, m, d, -3, 3) : uniformPoints(rng, m, d, -2, 2);
-      expectClose(igd(A, R, d), igdRef(A, R, d), 1e-13, 1e-15, `igd t=${t}`);
-      expectClose(igdPlus(A, R, d), igdRef(A, R, d, true), 1e-13, 1e-15, `igd+ t=${t}`);
-      expect(epsilonAdditive(A, R, d)).toBe(epsilonAdditiveRef(A, R, d));
+      expectClose(igd(A, R, d), igdReference(A, R, d), 1e-13, 1e-15, `igd t=${t}`);
+      expectClose(igdPlus(A, R, d), igdReference(A, R, d, true), 1e-13, 1e-15, `igd+ t=${t}`);
+      expect(epsilonAdditive(A, R, d)).toBe(epsilonAdditiveReference(A, R, d));
     }
   });
 
@@ -71,7 +72,7 @@ describe('crowdingDistance', () => {
     for (let t = 0; t < 40; t++) {
       const d = 1 + (t % 4), n = 1 + rng.int(80);
       const P = t % 2 ? latticePoints(rng, n, d, 0, 4) : uniformPoints(rng, n, d);
-      expectAllClose(crowdingDistance(P, d), crowdingDistanceRef(P, d), 1e-14, 1e-15, `t=${t}`);
+      expectAllClose(crowdingDistance(P, d), crowdingDistanceReference(P, d), 1e-14, 1e-15, `t=${t}`);
     }
     const flat = fromRows([[1, 0], [1, 1], [1, 2], [1, 4]]);
     expect(Array.from(crowdingDistance(flat, 2))).toEqual([Infinity, 0.5, 0.75, Infinity]);

@@ -4,7 +4,7 @@ import { ndsort } from '../../src/pareto/ndsort.ts';
 import { fromRows } from '../../src/pareto/fromRows.ts';
 import { nonDominatedReference } from '../../src/pareto/reference/nonDominated.ts';
 import { Rng } from '../../src/random/rng.ts';
-import { latticePoints, spherePoints, uniformPoints } from '../helpers/fronts.ts';
+import { duplicatePoints, latticePoints, spherePoints, uniformPoints } from '../helpers/fronts.ts';
 
 /** Compare the kernel with the reference twin (both duplicate modes); report the first difference. */
 function expectSameFlags(points: Float64Array, d: number, what: string): void {
@@ -19,16 +19,6 @@ function expectSameFlags(points: Float64Array, d: number, what: string): void {
       }
     }
   }
-}
-
-function duplicatePoints(rng: Rng, n: number, d: number, pool: number): Float64Array {
-  const base = uniformPoints(rng, pool, d, -1, 1);
-  const out = new Float64Array(n * d);
-  for (let i = 0; i < n; i++) {
-    const r = rng.int(pool);
-    out.set(base.subarray(r * d, r * d + d), i * d);
-  }
-  return out;
 }
 
 function randomSet(rng: Rng, n: number, d: number, kind: number): Float64Array {

@@ -70,8 +70,8 @@ describe('CnnProblem', () => {
   it('paretonas search --problem flowers --method shemoa runs end to end (smoke budget)', () => {
     const out = join(mkdtempSync(join(tmpdir(), 'paretonas-cnn-')), 'run');
     const r = spawnSync(process.execPath, [join(root, 'bin/paretonas.js'), 'search', '--problem', 'flowers', '--method', 'shemoa', '--max-evals', '6', '--seed', '2',
-      '--out', out, '--data-dir', FLOWERS_DIR, '--method-options', '{"populationSize": 3, "minBudget": 1, "maxBudget": 2}',
-      '--problem-options', '{"maxWidth": 24, "subset": {"train": 64, "val": 34, "test": 34}}'], { encoding: 'utf8', timeout: 400_000 });
+      '--out', out, '--data-dir', FLOWERS_DIR, '--method-options', '{"populationSize": 3}',
+      '--problem-options', '{"maxWidth": 24, "subset": {"train": 64, "val": 34, "test": 34}, "minEpochs": 1, "maxEpochs": 2}'], { encoding: 'utf8', timeout: 400_000 });
     expect(r.status, r.stderr).toBe(0);
     const s = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
     expect(s).toMatchObject({ problem: 'flowers', method: 'shemoa', evaluations: 6, referencePoint: [0, 8] });
@@ -82,6 +82,9 @@ describe('CnnProblem', () => {
     expect(Object.values(s.backends)[0]).toBe(s.complete);
     const meta = JSON.parse(readFileSync(join(out, 'trials.jsonl'), 'utf8').split('\n')[0]).meta;
     expect(['wasm', 'webgpu']).toContain(meta.problemOptions.device);
+    // SH-EMOA searches the ConfigSpace form, as in the paper (journalled with the problem)
+    expect(meta.problemOptions.spaceForm).toBe('configspace');
+    expect(meta.minBudget).toBe(1);
     for (const p of s.front) {
       expect(p.objectives[0]).toBeLessThanOrEqual(0);
       expect(p.objectives[1]).toBeGreaterThan(2);

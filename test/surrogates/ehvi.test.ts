@@ -2,8 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { fromRows } from '../../src/pareto/fromRows.ts';
 import { hypervolume } from '../../src/pareto/hypervolume.ts';
 import { Rng } from '../../src/random/rng.ts';
-import { ehvi2, ehvi3, ehviQmc, gaussTail, normalBaseSamples, normalQuantile } from '../../src/surrogates/ehvi.ts';
-import { normalCdf } from '../../src/surrogates/parzen.ts';
+import { ehvi2, ehvi2Gradient, ehvi3, ehviQmc, gaussTail, normalBaseSamples, staircase2 } from '../../src/surrogates/ehvi.ts';
 import { ehviReference, expectedOverlap, hviReference } from '../../src/surrogates/reference/ehvi.ts';
 import { expectClose } from '../helpers/tolerance.ts';
 
@@ -42,53 +41,6 @@ function randomCandidate(rng: Rng, d: number, zeroStd = 0.15): { mean: number[];
     std: Array.from({ length: d }, () => (rng.random() < zeroStd ? 0 : rng.uniform(0.005, 0.5))),
   };
 }
-
-describe('gaussTail', () => {
-  // φ(t) − t Φ(−t), mpmath at 40 digits
-  const REF: [number, number][] = [
-    [0, 0.3989422804014327], [0.5, 0.19779655740130603], [1, 0.0833154705876863], [1.5, 0.02930679376260463],
-    [2, 0.008490702616829637], [2.5, 0.0020041371791281993], [3, 0.0003821543170477236], [3.5, 0.00005848091842142244],
-    [4, 0.000007145258432405667], [5, 5.346165533832815e-8], [6, 1.5635697959709664e-10], [8, 7.550262411946499e-17],
-    [10, 7.474560254589328e-25], [15, 2.4260250875289832e-52], [20, 1.3700124947295798e-90], [30, 1.631956734091401e-199],
-    [0.1, 0.35093533120471465], [0.35, 0.24813107482840457], [0.6, 0.1686727322417555], [0.85, 0.10997172447670793],
-    [1.1, 0.06861950999152958], [1.35, 0.04089753890142683], [1.6, 0.023241967960162764], [1.85, 0.012574840964332624],
-    [2.1, 0.006468312798512423], [2.35, 0.0031594619083237328], [2.6, 0.0014638803720168662], [2.85, 0.000642776544111236],
-    [3.1, 0.00026724909522301405], [3.35, 0.00010513716842227495], [3.6, 3.911100554665017e-05], [3.85, 1.374976741314163e-05],
-    [4.1, 4.565878835691243e-06], [4.35, 1.4314938507470736e-06], [4.6, 4.235604339736335e-07], [4.85, 1.1823482490433754e-07],
-    [5.1, 3.112713859305776e-08], [5.35, 7.726283828737823e-09], [5.6, 1.8076995551173596e-09], [5.85, 3.9856897490306357e-10],
-    [5.382, 6.436618157560965e-09], [6.5, 5.915623525442534e-12], [7.5, 4.115177834583766e-15], [9, 1.2247791808434897e-20],
-    [12, 1.4605201169845548e-34], [17, 2.398859075044051e-66], [25, 1.2187970462990368e-139], [35, 3.208804482602477e-270],
-  ];
-
-  it('matches high-precision values to a few ulps (relative), deep into the tail', () => {
-    // exp(−t²/2) itself carries a relative error of about t²/2 ulps (rounding of t²)
-    for (const [t, v] of REF) expectClose(gaussTail(t), v, 4e-16 * Math.max(1, (t * t) / 2), 0, `tail(${t})`);
-  });
-
-  it('is E[(−t − Z)⁺]: continuous across the piece boundaries, decreasing, 0 far out', () => {
-    // tail'(t) = −Φ(−t): across 2e-12 the value moves by 2e-12·Φ(−b)
-    for (let b = 0.5; b <= 6; b += 0.5) expectClose(gaussTail(b - 1e-12) - gaussTail(b + 1e-12), 2e-12 * normalCdf(-b), 1e-3, 0, `at ${b}`);
-    let prev = Infinity;
-    for (let t = 0; t < 40; t += 0.01) {
-      const v = gaussTail(t);
-      expect(v).toBeLessThanOrEqual(prev);
-      prev = v;
-    }
-    expect(gaussTail(39)).toBe(0);
-    expect(gaussTail(Infinity)).toBe(0);
-    // against the textbook formula where it does not cancel
-    for (const t of [0.1, 0.7, 1.3]) expectClose(gaussTail(t), Math.exp(-t * t / 2) / Math.sqrt(2 * Math.PI) - t * normalCdf(-t), 1e-14, 0);
-  });
-});
-
-describe('normalQuantile', () => {
-  it('inverts normalCdf', () => {
-    expectClose(normalQuantile(0.975), 1.959963984540054, 1e-15);
-    expect(normalQuantile(0.5)).toBeCloseTo(0, 15);
-    for (const p of [1e-12, 1e-6, 0.001, 0.1, 0.3, 0.7, 0.99, 1 - 1e-9]) expectClose(normalCdf(normalQuantile(p)), p, 1e-13, 0, `p = ${p}`);
-    expect(() => normalQuantile(1.5)).toThrow(/normalQuantile: p/);
-  });
-});
 
 describe('EHVI closed forms and limits', () => {
   it('empty front: the product of E[(r_j − Y_j)⁺]; standard normals at the reference give φ(0)^d', () => {
@@ -265,6 +217,101 @@ describe('EHVI properties', () => {
     // a mean far beyond the reference with tiny std: exactly 0; far better with std 0: the full improvement
     const far = ehvi(d, fronts[d], ref, [ref.map((r) => r + 1)], [ref.map(() => 1e-3)]);
     expect(far[0]).toBe(0);
+  });
+});
+
+describe('2-objective EHVI gradient', () => {
+  /** Central differences of ehvi2 in each mean and std (forward in a std at 0, which must stay >= 0). */
+  function finiteDifferences(front: Float64Array, ref: number[], mean: number[], std: number[], h: number): { dMean: number[]; dStd: number[] } {
+    const at = (mu: number[], sd: number[]) => ehvi2(front, ref, mu, sd)[0];
+    const dMean = [0, 1].map((k) => {
+      const p = [...mean], m = [...mean];
+      p[k] += h;
+      m[k] -= h;
+      return (at(p, std) - at(m, std)) / (2 * h);
+    });
+    const dStd = [0, 1].map((k) => {
+      const p = [...std], m = [...std];
+      p[k] += h;
+      if (std[k] > h) {
+        m[k] -= h;
+        return (at(mean, p) - at(mean, m)) / (2 * h);
+      }
+      return (at(mean, p) - at(mean, std)) / h;
+    });
+    return { dMean, dStd };
+  }
+
+  it('matches finite differences of ehvi2: uncertain, one deterministic objective (MS-EHVI), far from and beside the front', () => {
+    const rng = new Rng(11);
+    const ref = [1.2, 1.1];
+    let checked = 0, sloped = 0;
+    for (let t = 0; t < 300; t++) {
+      const front = flat(randomFront(rng, 1 + rng.int(12), 2));
+      const mean = [rng.uniform(-0.5, 1.5), rng.uniform(-0.5, 1.5)];
+      const kind = t % 4;
+      // both uncertain; objective 1 known (std 0); objective 0 known; small std beside the front
+      const std = kind === 0 ? [rng.uniform(0.05, 0.6), rng.uniform(0.05, 0.6)] : kind === 1 ? [rng.uniform(0.02, 0.5), 0] : kind === 2 ? [0, rng.uniform(0.02, 0.5)] : [rng.uniform(0.01, 0.05), rng.uniform(0.01, 0.05)];
+      const g = ehvi2Gradient(front, ref, mean, std);
+      expect(g.value[0]).toBe(ehvi2(front, ref, mean, std)[0]);
+      const h = 1e-6;
+      const fd = finiteDifferences(front, ref, mean, std, h);
+      for (let k = 0; k < 2; k++) {
+        // a deterministic coordinate within h of a kink (a staircase corner) has no derivative
+        if (std[k] === 0 && Array.from(front).some((v, i) => i % 2 === k && Math.abs(v - mean[k]) < 1e-4)) continue;
+        expect(Math.abs(g.dMean[k] - fd.dMean[k])).toBeLessThan(1e-6 * (1 + Math.abs(fd.dMean[k])));
+        expect(Math.abs(g.dStd[k] - fd.dStd[k])).toBeLessThan(1e-5 * (1 + Math.abs(fd.dStd[k])));
+        checked++;
+        if (Math.abs(fd.dMean[k]) > 1e-3 && (std[k] === 0 || Math.abs(fd.dStd[k]) > 1e-3)) sloped++;
+      }
+      // improving a mean never lowers EHVI; more spread never lowers it either for a candidate beyond the front
+      expect(g.dMean[0] <= 1e-15 && g.dMean[1] <= 1e-15).toBe(true);
+    }
+    expect(checked).toBeGreaterThan(550);
+    expect(sloped).toBeGreaterThan(300);
+  });
+
+  it('is zero where EHVI is flat, the slope of the improvement for std 0, and batches candidates', () => {
+    const front = Float64Array.of(0.2, 0.8, 0.5, 0.5, 0.8, 0.2);
+    const ref = [1, 1];
+    // a deterministic point dominated by the front: nothing to gain locally
+    let g = ehvi2Gradient(front, ref, [0.9, 0.9], [0, 0]);
+    expect(Array.from(g.dMean)).toEqual([0, 0]);
+    expect(g.value[0]).toBe(0);
+    // a deterministic point in the strip [0.5, 0.8) x (-inf, 0.5): improvement (0.8 - x)(0.5 - y)
+    g = ehvi2Gradient(front, ref, [0.6, 0.3], [0, 0]);
+    const hvi = (x: number, y: number) => ehvi2(front, ref, [x, y], [0, 0])[0];
+    expect(g.dMean[0]).toBeCloseTo((hvi(0.6 + 1e-7, 0.3) - hvi(0.6 - 1e-7, 0.3)) / 2e-7, 6);
+    expect(g.dMean[0]).toBeCloseTo(-(0.5 - 0.3), 12);
+    expect(g.dMean[1]).toBeCloseTo(-(0.8 - 0.6), 12);
+    // a point far outside the reference box with tiny spread: EHVI and gradient vanish
+    g = ehvi2Gradient(front, ref, [50, 50], [0.1, 0.1]);
+    expect([g.value[0], ...g.dMean, ...g.dStd]).toEqual([0, 0, 0, 0, 0]);
+    // m candidates at once equal m single calls; an empty front is the product of the two ψ
+    const rng = new Rng(5);
+    const mean = Array.from({ length: 10 }, () => rng.uniform(0, 1));
+    const std = Array.from({ length: 10 }, (_, i) => (i % 3 === 0 ? 0 : rng.uniform(0.01, 0.3)));
+    const all = ehvi2Gradient(front, ref, mean, std);
+    for (let i = 0; i < 5; i++) {
+      const one = ehvi2Gradient(front, ref, mean.slice(2 * i, 2 * i + 2), std.slice(2 * i, 2 * i + 2));
+      expect([...all.dMean.subarray(2 * i, 2 * i + 2), ...all.dStd.subarray(2 * i, 2 * i + 2)]).toEqual([...one.dMean, ...one.dStd]);
+    }
+    const e = ehvi2Gradient(new Float64Array(0), [0, 0], [0, 0], [1, 1]);
+    expect(e.value[0]).toBeCloseTo(gaussTail(0) ** 2, 14);
+    expect(e.dStd[0]).toBeCloseTo(gaussTail(0) / Math.sqrt(2 * Math.PI), 14);
+    expect(e.dMean[0]).toBeCloseTo(-0.5 * gaussTail(0), 14);
+  });
+
+  it('staircase2 keeps the non-dominated points inside the box, sorted by f1, and leaves EHVI unchanged', () => {
+    const front = Float64Array.of(1, 5, 2, 3, 4, 2, 3, 4, 9, 9, 2, 3);
+    expect(Array.from(staircase2(front, [6, 7]))).toEqual([1, 5, 2, 3, 4, 2]);
+    expect(staircase2(new Float64Array(0), [6, 7]).length).toBe(0);
+    expect(ehvi2(staircase2(front, [6, 7]), [6, 7], [2.5, 2.5], [0.7, 0.3])[0]).toBe(ehvi2(front, [6, 7], [2.5, 2.5], [0.7, 0.3])[0]);
+  });
+
+  it('validates its arguments like ehvi2', () => {
+    expect(() => ehvi2Gradient(new Float64Array(0), [1, 1], [0, 0], [-1, 0])).toThrow(/ehvi2Gradient: std\[0\]\[0\] must be >= 0/);
+    expect(() => ehvi2Gradient(new Float64Array(0), [1, 1], [0, 0, 0], [0, 0])).toThrow(/ehvi2Gradient: mean/);
   });
 });
 

@@ -3,8 +3,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { Rng } from '../../src/random/rng.ts';
 import { ACCURACY_SHADERS, accuracy } from '../../src/train/kernels/accuracy.ts';
-import { accuracyRef } from '../../src/train/reference/accuracy.ts';
-import { expectEqual, f32, openGpu, readU32, upF32, upU32 } from './tolerance.ts';
+import { accuracyReference } from '../../src/train/reference/accuracy.ts';
+import { openGpu, readU32, upF32, upU32 } from '../helpers/gpu.ts';
+import { expectEqual, f32 } from '../helpers/tolerance.ts';
 
 await tf.setBackend('cpu');
 const { env, skip } = await openGpu(ACCURACY_SHADERS);
@@ -21,8 +22,8 @@ describe.skipIf(!env)(`accuracy on WebGPU${skip ? ` (${skip})` : ''}`, () => {
         const z = f32(Array.from({ length: n * c }, () => rng.normal()));
         const labels = Uint32Array.from({ length: n }, () => rng.int(c));
         const zb = upF32(rt, z), lb = upU32(rt, labels);
-        rt.run(accuracy({ rows: n, classes: c, logits: zb, labels: lb, counters: { buffer: counters, offset: 1 } }));
-        const [h1, h3] = accuracyRef(n, c, z, labels);
+        rt.run(accuracy({ rows: n, classes: c }, { logits: zb, labels: lb, counters: { buffer: counters, offset: 1 } }));
+        const [h1, h3] = accuracyReference(n, c, z, labels);
         expected[0] += h1;
         expected[1] += h3;
         const zt = tf.tensor2d(z, [n, c]), lt = tf.tensor1d(Array.from(labels), 'int32');
@@ -51,8 +52,8 @@ describe.skipIf(!env)(`accuracy on WebGPU${skip ? ` (${skip})` : ''}`, () => {
     const labels = [2, 1, 3, 4, 1, 0];
     const z = f32(rows.flat());
     const counters = upU32(rt, [0, 0]);
-    rt.run(accuracy({ rows: rows.length, classes: c, logits: upF32(rt, z), labels: upU32(rt, labels), counters }));
-    const ref = accuracyRef(rows.length, c, z, labels);
+    rt.run(accuracy({ rows: rows.length, classes: c }, { logits: upF32(rt, z), labels: upU32(rt, labels), counters }));
+    const ref = accuracyReference(rows.length, c, z, labels);
     expect(ref).toEqual([2, 4]);
     expectEqual(await readU32(rt, counters, 2), ref, 'tie counts');
   });

@@ -3,8 +3,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { Rng } from '../../src/random/rng.ts';
 import { AUGMENT_SHADERS, augmentBatch, mixTargets, type AugmentShape } from '../../src/train/kernels/augment.ts';
-import { augmentBatchRef, mixTargetsRef } from '../../src/train/reference/augment.ts';
-import { expectClose, expectEqual, f32, openGpu, upF32, upU32, zeros } from './tolerance.ts';
+import { augmentBatchReference, mixTargetsReference } from '../../src/train/reference/augment.ts';
+import { openGpu, upF32, upU32, zeros } from '../helpers/gpu.ts';
+import { expectCloseF32, expectEqual, f32 } from '../helpers/tolerance.ts';
 
 await tf.setBackend('cpu');
 const { env, skip } = await openGpu(AUGMENT_SHADERS);
@@ -36,21 +37,21 @@ describe.skipIf(!env)(`augment on WebGPU${skip ? ` (${skip})` : ''}`, () => {
       const xb = upF32(rt, x), fb = upU32(rt, flip), lb = upF32(rt, lambda), pb = upU32(rt, partner);
       const o1 = zeros(rt, total), o2 = zeros(rt, total), o3 = zeros(rt, total);
       rt.run([
-        ...augmentBatch({ ...s, x: xb, out: o1, flip: fb, lambda: lb, partner: pb }),
-        ...augmentBatch({ ...s, x: xb, out: o2, flip: fb }),
-        ...augmentBatch({ ...s, x: xb, out: o3, lambda: lb, partner: pb }),
+        ...augmentBatch(s, { x: xb, out: o1, flip: fb, lambda: lb, partner: pb }),
+        ...augmentBatch(s, { x: xb, out: o2, flip: fb }),
+        ...augmentBatch(s, { x: xb, out: o3, lambda: lb, partner: pb }),
       ]);
       const L = `[${s.n},${s.c},${s.h},${s.w}]`;
       const mixed = await rt.readF32(o1, total);
-      expectClose(mixed, augmentBatchRef(s, x, flip, lambda, partner), { label: `flip + mixup ${L}` });
-      expectEqual(await rt.readF32(o2, total), augmentBatchRef(s, x, flip), `flip only ${L}`);
-      expectClose(await rt.readF32(o3, total), augmentBatchRef(s, x, undefined, lambda, partner), { label: `mixup only ${L}` });
+      expectCloseF32(mixed, augmentBatchReference(s, x, flip, lambda, partner), { label: `flip + mixup ${L}` });
+      expectEqual(await rt.readF32(o2, total), augmentBatchReference(s, x, flip), `flip only ${L}`);
+      expectCloseF32(await rt.readF32(o3, total), augmentBatchReference(s, x, undefined, lambda, partner), { label: `mixup only ${L}` });
       // tfjs: flip by reversing W where the flag is set, then λ·x + (1 − λ)·x[perm]
       const xt = tf.tensor4d(x, [s.n, s.c, s.h, s.w]);
       const flipped = tf.where(tf.tensor4d(Array.from(flip).flatMap((f) => new Array(s.c * s.h * s.w).fill(f === 1)), [s.n, s.c, s.h, s.w], 'bool'), tf.reverse(xt, 3), xt);
       const lam = tf.tensor4d(lambda, [s.n, 1, 1, 1]);
       const ref = tf.add(tf.mul(lam, flipped), tf.mul(tf.sub(1, lam), tf.gather(flipped, tf.tensor1d(Array.from(partner), 'int32'))));
-      expectClose(mixed, ref.dataSync(), { label: `flip + mixup vs tfjs ${L}` });
+      expectCloseF32(mixed, ref.dataSync(), { label: `flip + mixup vs tfjs ${L}` });
       [xb, fb, lb, pb, o1, o2, o3].forEach((b) => rt.release(b));
     }
   });
@@ -63,10 +64,10 @@ describe.skipIf(!env)(`augment on WebGPU${skip ? ` (${skip})` : ''}`, () => {
       const { lambda, partner } = draws(rng, n);
       const yb = upU32(rt, labels), lb = upF32(rt, lambda), pb = upU32(rt, partner);
       const t1 = zeros(rt, n * classes), t2 = zeros(rt, n * classes);
-      rt.run([...mixTargets({ n, classes, labels: yb, lambda: lb, partner: pb, targets: t1 }), ...mixTargets({ n, classes, labels: yb, targets: t2 })]);
+      rt.run([...mixTargets({ n, classes }, { labels: yb, lambda: lb, partner: pb, targets: t1 }), ...mixTargets({ n, classes }, { labels: yb, targets: t2 })]);
       const mixed = await rt.readF32(t1, n * classes);
-      expectClose(mixed, mixTargetsRef(n, classes, labels, lambda, partner), { label: `mixed targets [${n}, ${classes}]` });
-      expectEqual(await rt.readF32(t2, n * classes), mixTargetsRef(n, classes, labels), `one-hot [${n}, ${classes}]`);
+      expectCloseF32(mixed, mixTargetsReference(n, classes, labels, lambda, partner), { label: `mixed targets [${n}, ${classes}]` });
+      expectEqual(await rt.readF32(t2, n * classes), mixTargetsReference(n, classes, labels), `one-hot [${n}, ${classes}]`);
       for (let i = 0; i < n; i++) {
         const rowSum = mixed.subarray(i * classes, (i + 1) * classes).reduce((a, b) => a + b, 0);
         expect(Math.abs(rowSum - 1)).toBeLessThan(1e-6);
@@ -78,6 +79,7 @@ describe.skipIf(!env)(`augment on WebGPU${skip ? ` (${skip})` : ''}`, () => {
   it('augmentBatch(lambda without partner) throws a TypeError naming the function', () => {
     const { rt } = env!;
     const b = rt.buffer(4);
-    expect(() => augmentBatch({ n: 1, c: 1, h: 1, w: 1, x: b, out: rt.buffer(4), lambda: b })).toThrow(/augmentBatch/);
+    expect(() => augmentBatch({ n: 1, c: 1, h: 1, w: 1 }, { x: b, out: rt.buffer(4), lambda: b })).toThrow(/augmentBatch: io.lambda and io.partner must be given together/);
+    expect(() => mixTargets({ n: 1, classes: 2 }, { labels: b, partner: b, targets: rt.buffer(8) })).toThrow(/mixTargets: io.lambda and io.partner must be given together/);
   });
 });

@@ -6,8 +6,9 @@ import { Rng } from '../../src/random/rng.ts';
 import {
   BATCHNORM_SHADERS, batchnormBackward, batchnormForwardEval, batchnormForwardTrain, batchnormWorkspaceFloats, type BatchNormShape,
 } from '../../src/train/kernels/batchnorm.ts';
-import { batchnormBackwardRef, batchnormForwardEvalRef, batchnormForwardTrainRef } from '../../src/train/reference/batchnorm.ts';
-import { expectClose, expectEqual, f32, openGpu, upF32, zeros } from './tolerance.ts';
+import { batchnormBackwardReference, batchnormForwardEvalReference, batchnormForwardTrainReference } from '../../src/train/reference/batchnorm.ts';
+import { openGpu, upF32, zeros } from '../helpers/gpu.ts';
+import { expectCloseF32, expectEqual, f32 } from '../helpers/tolerance.ts';
 import { tfjsBatchnormTrain } from '../helpers/batchnorm-oracle.ts';
 
 await tf.setBackend('cpu');
@@ -25,6 +26,14 @@ const SHAPES: BatchNormShape[] = [
 
 const size = (s: BatchNormShape) => s.n * s.c * s.h * s.w;
 const label = (s: BatchNormShape) => `[${s.n},${s.c},${s.h},${s.w}]`;
+
+/** γ, β at 0 and C of `weights`, the running mean and variance at 0 and C of `running`. */
+function bnParams(weights: GPUBuffer, running: GPUBuffer, c: number, coef: GPUBuffer) {
+  return {
+    gamma: { buffer: weights, offset: 0 }, beta: { buffer: weights, offset: c },
+    runningMean: { buffer: running, offset: 0 }, runningVar: { buffer: running, offset: c }, coef,
+  };
+}
 
 function rand(rng: Rng, n: number, lo: number, hi: number): Float32Array {
   return f32(Array.from({ length: n }, () => rng.uniform(lo, hi)));
@@ -45,29 +54,32 @@ describe.skipIf(!env)(`batchnorm on WebGPU${skip ? ` (${skip})` : ''}`, () => {
       const grads = zeros(rt, 2 + 2 * s.c);
       const coef = zeros(rt, 4 * s.c), ws = zeros(rt, batchnormWorkspaceFloats(s));
       const xb = upF32(rt, x), yb = zeros(rt, n), dyb = upF32(rt, dy), dxb = zeros(rt, n);
-      const p = { weights: params, gammaOffset: 5, betaOffset: 5 + s.c, running: state, coef, workspace: ws };
+      const p = {
+        gamma: { buffer: params, offset: 5 }, beta: { buffer: params, offset: 5 + s.c },
+        runningMean: { buffer: state, offset: 0 }, runningVar: { buffer: state, offset: s.c }, coef,
+      };
       rt.run([
-        ...batchnormForwardTrain(s, xb, yb, p),
-        ...batchnormBackward(s, xb, dyb, p, { dx: dxb, grads, dgammaOffset: 2 + s.c, dbetaOffset: 2 }),
+        ...batchnormForwardTrain(s, { x: xb, y: yb, ...p, workspace: ws }),
+        ...batchnormBackward(s, { x: xb, dy: dyb, coef, workspace: ws, dx: dxb, dgamma: { buffer: grads, offset: 2 + s.c }, dbeta: { buffer: grads, offset: 2 } }),
       ]);
       const y = await rt.readF32(yb, n), dx = await rt.readF32(dxb, n);
       const st = await rt.readF32(state, 2 * s.c), gr = await rt.readF32(grads, 2 + 2 * s.c);
-      const twin = batchnormForwardTrainRef(s, x, gamma, beta, rm, rv);
-      const back = batchnormBackwardRef(s, x, dy, gamma, twin.mean, twin.invstd);
+      const twin = batchnormForwardTrainReference(s, x, gamma, beta, rm, rv);
+      const back = batchnormBackwardReference(s, x, dy, gamma, twin.mean, twin.invstd);
       const L = label(s);
-      expectClose(y, twin.y, { terms: m, label: `y ${L}` });
-      expectClose(st.subarray(0, s.c), twin.runningMean, { terms: m, label: `running mean ${L}` });
-      expectClose(st.subarray(s.c), twin.runningVar, { terms: m, label: `running var ${L}` });
-      expectClose(gr.subarray(2, 2 + s.c), back.dbeta, { terms: m, label: `dβ ${L}` });
-      expectClose(gr.subarray(2 + s.c), back.dgamma, { terms: m, label: `dγ ${L}` });
-      expectClose(dx, back.dx, { terms: m, label: `dx ${L}`, scale: Math.max(...back.dx.map(Math.abs)) + 1e-3 });
+      expectCloseF32(y, twin.y, { terms: m, label: `y ${L}` });
+      expectCloseF32(st.subarray(0, s.c), twin.runningMean, { terms: m, label: `running mean ${L}` });
+      expectCloseF32(st.subarray(s.c), twin.runningVar, { terms: m, label: `running var ${L}` });
+      expectCloseF32(gr.subarray(2, 2 + s.c), back.dbeta, { terms: m, label: `dβ ${L}` });
+      expectCloseF32(gr.subarray(2 + s.c), back.dgamma, { terms: m, label: `dγ ${L}` });
+      expectCloseF32(dx, back.dx, { terms: m, label: `dx ${L}`, scale: Math.max(...back.dx.map(Math.abs)) + 1e-3 });
       expectEqual(gr.subarray(0, 2), [0, 0], 'grads outside the offsets untouched');
       if (m > 1 && n <= 5000) {
         const o = tfjsBatchnormTrain(s, x, gamma, beta, dy);
-        expectClose(y, o.y, { terms: m, label: `y vs tfjs ${L}` });
-        expectClose(dx, o.dx, { terms: m, label: `dx vs tfjs ${L}`, scale: Math.max(...back.dx.map(Math.abs)) + 1e-3 });
-        expectClose(gr.subarray(2 + s.c), o.dgamma, { terms: m, label: `dγ vs tfjs ${L}` });
-        expectClose(gr.subarray(2, 2 + s.c), o.dbeta, { terms: m, label: `dβ vs tfjs ${L}` });
+        expectCloseF32(y, o.y, { terms: m, label: `y vs tfjs ${L}` });
+        expectCloseF32(dx, o.dx, { terms: m, label: `dx vs tfjs ${L}`, scale: Math.max(...back.dx.map(Math.abs)) + 1e-3 });
+        expectCloseF32(gr.subarray(2 + s.c), o.dgamma, { terms: m, label: `dγ vs tfjs ${L}` });
+        expectCloseF32(gr.subarray(2, 2 + s.c), o.dbeta, { terms: m, label: `dβ vs tfjs ${L}` });
       }
       [params, state, grads, coef, ws, xb, yb, dyb, dxb].forEach((b) => rt.release(b));
     }
@@ -76,13 +88,14 @@ describe.skipIf(!env)(`batchnorm on WebGPU${skip ? ` (${skip})` : ''}`, () => {
   it('batchnormForwardTrain normalises with the biased variance and tracks the unbiased one (PyTorch)', async () => {
     const { rt } = env!;
     const s = { n: 1, c: 1, h: 2, w: 2 };
-    const p = { weights: upF32(rt, [1, 0]), running: upF32(rt, [0, 1]), coef: zeros(rt, 4), workspace: zeros(rt, batchnormWorkspaceFloats(s)) };
+    const weights = upF32(rt, [1, 0]), running = upF32(rt, [0, 1]);
+    const p = bnParams(weights, running, 1, zeros(rt, 4));
     const xb = upF32(rt, [1, 2, 3, 4]), yb = zeros(rt, 4);
-    rt.run(batchnormForwardTrain(s, xb, yb, p));
+    rt.run(batchnormForwardTrain(s, { x: xb, y: yb, ...p, workspace: zeros(rt, batchnormWorkspaceFloats(s)) }));
     // mean 2.5, biased variance 1.25 (normalising), unbiased 5/3 (running: 0.9·1 + 0.1·5/3)
     const sd = Math.sqrt(1.25 + 1e-5);
-    expectClose(await rt.readF32(yb, 4), [-1.5 / sd, -0.5 / sd, 0.5 / sd, 1.5 / sd], { label: 'y' });
-    expectClose(await rt.readF32(p.running, 2), [0.25, 0.9 + 0.1 * (5 / 3)], { label: 'running mean, var' });
+    expectCloseF32(await rt.readF32(yb, 4), [-1.5 / sd, -0.5 / sd, 0.5 / sd, 1.5 / sd], { label: 'y' });
+    expectCloseF32(await rt.readF32(running, 2), [0.25, 0.9 + 0.1 * (5 / 3)], { label: 'running mean, var' });
   });
 
   it('batchnormForwardTrain is deterministic (bitwise equal on repeat)', async () => {
@@ -93,10 +106,14 @@ describe.skipIf(!env)(`batchnorm on WebGPU${skip ? ` (${skip})` : ''}`, () => {
     const x = rand(rng, n, -2, 2), dy = rand(rng, n, -1, 1);
     const outs: Float32Array[] = [];
     for (let rep = 0; rep < 2; rep++) {
-      const p = { weights: upF32(rt, [1, 2, 0, 1]), running: upF32(rt, [0, 0, 1, 1]), coef: zeros(rt, 8), workspace: zeros(rt, batchnormWorkspaceFloats(s)) };
+      const running = upF32(rt, [0, 0, 1, 1]), coef = zeros(rt, 8), workspace = zeros(rt, batchnormWorkspaceFloats(s));
+      const p = bnParams(upF32(rt, [1, 2, 0, 1]), running, s.c, coef);
       const xb = upF32(rt, x), yb = zeros(rt, n), dyb = upF32(rt, dy), dxb = zeros(rt, n), grads = zeros(rt, 4);
-      rt.run([...batchnormForwardTrain(s, xb, yb, p), ...batchnormBackward(s, xb, dyb, p, { dx: dxb, grads })]);
-      outs.push(f32([...(await rt.readF32(yb, n)), ...(await rt.readF32(dxb, n)), ...(await rt.readF32(grads, 4)), ...(await rt.readF32(p.running, 4))]));
+      rt.run([
+        ...batchnormForwardTrain(s, { x: xb, y: yb, ...p, workspace }),
+        ...batchnormBackward(s, { x: xb, dy: dyb, coef, workspace, dx: dxb, dgamma: { buffer: grads, offset: 0 }, dbeta: { buffer: grads, offset: s.c } }),
+      ]);
+      outs.push(f32([...(await rt.readF32(yb, n)), ...(await rt.readF32(dxb, n)), ...(await rt.readF32(grads, 4)), ...(await rt.readF32(running, 4))]));
     }
     expect(Buffer.from(outs[0].buffer).equals(Buffer.from(outs[1].buffer))).toBe(true);
   });
@@ -108,15 +125,29 @@ describe.skipIf(!env)(`batchnorm on WebGPU${skip ? ` (${skip})` : ''}`, () => {
       const n = size(s);
       const x = rand(rng, n, -1, 3), gamma = rand(rng, s.c, 0.5, 1.5), beta = rand(rng, s.c, -0.5, 0.5);
       const rm = rand(rng, s.c, -0.2, 0.2), rv = rand(rng, s.c, 0.5, 2);
-      const p = { weights: upF32(rt, [...gamma, ...beta]), running: upF32(rt, [...rm, ...rv]), coef: zeros(rt, 4 * s.c) };
+      const weights = upF32(rt, [...gamma, ...beta]), running = upF32(rt, [...rm, ...rv]), coef = zeros(rt, 4 * s.c);
       const xb = upF32(rt, x), yb = zeros(rt, n);
-      rt.run(batchnormForwardEval(s, xb, yb, p));
+      rt.run(batchnormForwardEval(s, { x: xb, y: yb, ...bnParams(weights, running, s.c, coef) }));
       const y = await rt.readF32(yb, n);
-      expectClose(y, batchnormForwardEvalRef(s, x, gamma, beta, rm, rv), { label: `eval ${label(s)}` });
+      expectCloseF32(y, batchnormForwardEvalReference(s, x, gamma, beta, rm, rv), { label: `eval ${label(s)}` });
       const nhwc = tf.transpose(tf.tensor4d(x, [s.n, s.c, s.h, s.w]), [0, 2, 3, 1]) as tf.Tensor4D;
       const o = tf.transpose(tf.batchNorm(nhwc, tf.tensor1d(rm), tf.tensor1d(rv), tf.tensor1d(beta), tf.tensor1d(gamma), 1e-5), [0, 3, 1, 2]);
-      expectClose(y, o.dataSync(), { label: `eval vs tfjs ${label(s)}` });
-      [p.weights, p.running, p.coef, xb, yb].forEach((b) => rt.release(b));
+      expectCloseF32(y, o.dataSync(), { label: `eval vs tfjs ${label(s)}` });
+      [weights, running, coef, xb, yb].forEach((b) => rt.release(b));
     }
+  });
+
+  it('batchnormForwardTrain and batchnormBackward name a bad argument', () => {
+    const { rt } = env!;
+    const s = { n: 2, c: 3, h: 2, w: 2 };
+    const [x, y, dx, coef, ws, w1, w2, run] = [48, 48, 48, 12, batchnormWorkspaceFloats(s), 6, 6, 6].map((n) => zeros(rt, n));
+    const p = bnParams(w1, run, 3, coef);
+    expect(() => batchnormForwardTrain({ ...s, c: 70000 }, { x, y, ...p, workspace: ws })).toThrow(/batchnormForwardTrain: shape.c must be an integer in \[1, 65535\]/);
+    expect(() => batchnormForwardTrain(s, { x, y, ...p, beta: { buffer: w2, offset: 3 }, workspace: ws }))
+      .toThrow(/batchnormForwardTrain: io.beta must lie in the buffer of io.gamma/);
+    expect(() => batchnormForwardTrain(s, { x, y, ...p, workspace: ws }, { momentum: 2 })).toThrow(/batchnormForwardTrain: options.momentum must be a finite number in \[0, 1\]/);
+    expect(() => batchnormForwardEval(s, { x, y, ...p, coef: x })).toThrow(/batchnormForwardEval: io.x and io.coef must be different buffers/);
+    expect(() => batchnormBackward(s, { x, dy: y, coef, workspace: ws, dx, dgamma: { buffer: w2, offset: 0 }, dbeta: { buffer: w2, offset: 70 } }))
+      .toThrow(/batchnormBackward: io.dbeta holds 256 bytes, needs 292/);
   });
 });

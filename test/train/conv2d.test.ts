@@ -5,7 +5,6 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { acquireGpu, type Gpu } from '../../src/gpu/device.ts';
 import { GpuRuntime, STORAGE } from '../../src/gpu/runtime.ts';
 import {
   CONV2D_SHADERS,
@@ -20,32 +19,22 @@ import {
   type Conv2dShape,
 } from '../../src/train/kernels/conv2d.ts';
 import { conv2dForwardReference } from '../../src/train/reference/conv2d.ts';
-
 import { expectResults, magnitudes, randomData, reference, sizes, tfjs, type Data, type Results } from '../helpers/conv2d-oracles.ts';
+import { openGpu } from '../helpers/gpu.ts';
 
 // ---- the GPU side ----------------------------------------------------------------------
 
-const acquired = await acquireGpu().then(
-  (g): Gpu | Error => g,
-  (e: Error) => e,
-);
-const gpu = acquired instanceof Error ? undefined : acquired;
-const NO_GPU = acquired instanceof Error
-  ? `skipped: no WebGPU adapter with compute shaders and storage buffers could be had (${acquired.message})`
-  : '';
-if (NO_GPU) console.warn(`conv2d.test.ts ${NO_GPU}`);
-
+const { env, skip } = await openGpu(CONV2D_SHADERS);
+const gpu = env?.gpu;
+const NO_GPU = skip ?? '';
 let rt: GpuRuntime;
+if (env) rt = env.rt;
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
-  if (gpu) rt = await GpuRuntime.create(gpu, CONV2D_SHADERS);
 });
 
-afterAll(() => {
-  rt?.destroy();
-  gpu?.dispose();
-});
+afterAll(() => env?.close());
 
 interface GpuRun extends Results {
   /** the inputs x, w, b, dy as read back after the run (in the fields y, dx, dw, db) */
@@ -61,13 +50,14 @@ async function runGpu(shape: Conv2dShape, d: Data, options: Conv2dGradWeightOpti
   const nan = (len: number) => rt.upload(new Float32Array(len).fill(NaN));
   const x = rt.upload(d.x), w = rt.upload(d.w), b = rt.upload(d.b), dy = rt.upload(d.dy);
   const y = nan(n.y), dx = nan(n.x), dw = nan(n.w), db = nan(n.b);
-  const scratchBytes = options.scratch ? conv2dGradWeightScratchBytes(shape, options) : 0;
+  const { scratch: withScratch, ...gwOptions } = options;
+  const scratchBytes = withScratch ? conv2dGradWeightScratchBytes(shape, gwOptions) : 0;
   const scratch = scratchBytes ? nan(scratchBytes / 4) : undefined;
   const gridOptions: Conv2dOptions = { maxWorkgroupsPerDimension: options.maxWorkgroupsPerDimension };
   const specs = [
     ...conv2dForward(shape, { x, w, b, y }, gridOptions),
     ...conv2dGradInput(shape, { dy, w, dx }, gridOptions),
-    ...conv2dGradWeight(shape, { x, dy, dw, db, scratch }, options),
+    ...conv2dGradWeight(shape, { x, dy, dw, db, scratch }, gwOptions),
   ];
   rt.device.pushErrorScope('validation');
   rt.run(specs);
@@ -212,16 +202,19 @@ describe('conv2d kernels on WebGPU', () => {
     const [x, w, b, y, dy, dx, dw, db] = Array.from({ length: 8 }, big);
     expect(() => conv2dForward({ ...s, kernelSize: 4 }, { x, w, b, y })).toThrow(/conv2dForward: shape.kernelSize must be odd/);
     expect(() => conv2dForward({ ...s, batch: 0 }, { x, w, b, y })).toThrow(RangeError);
-    expect(() => conv2dForward({ ...s, width: 2.5 }, { x, w, b, y })).toThrow(/conv2dForward: shape.width must be a positive integer/);
-    expect(() => conv2dForward(s, { x: small, w, b, y })).toThrow(/conv2dForward: buffers.x holds 256 bytes, the shape needs 600/);
-    expect(() => conv2dForward(s, { x, w, b, y: x })).toThrow(/conv2dForward: buffers.y must not be the same buffer as buffers.x/);
-    expect(() => conv2dGradInput(s, { dy, w: small, dx })).toThrow(/conv2dGradInput: buffers.w holds 256 bytes/);
-    expect(() => conv2dGradWeight(s, { x, dy, dw, db: dw })).toThrow(/conv2dGradWeight: buffers.dw must not be the same buffer as buffers.db/);
-    expect(() => conv2dGradWeight(s, { x, dy, dw, db }, { splits: 0 })).toThrow(/conv2dGradWeight: options.splits must be a positive integer/);
+    expect(() => conv2dForward({ ...s, width: 2.5 }, { x, w, b, y })).toThrow(/conv2dForward: shape.width must be an integer in \[1, /);
+    expect(() => conv2dForward(s, { x: small, w, b, y })).toThrow(/conv2dForward: io.x holds 256 bytes, needs 600/);
+    expect(() => conv2dForward(s, { x, w, b, y: x })).toThrow(/conv2dForward: io.x and io.y must be different buffers \(io.y is written\)/);
+    expect(() => conv2dForward(s, { x, w, y } as never)).toThrow(/conv2dForward: io.b is required/);
+    expect(() => conv2dForward(s, { x: { buffer: x, offset: 4 }, w, b, y } as never)).toThrow(/conv2dForward: io.x must be a GPUBuffer \(this kernel takes no element offset\)/);
+    expect(() => conv2dGradInput(s, { dy, w: small, dx })).toThrow(/conv2dGradInput: io.w holds 256 bytes/);
+    expect(() => conv2dGradWeight(s, { x, dy, dw, db: dw })).toThrow(/conv2dGradWeight: io.db and io.dw must be different buffers/);
+    expect(() => conv2dGradWeight(s, { x, dy, dw, db }, { splits: 0 })).toThrow(/conv2dGradWeight: options.splits must be an integer in \[1, /);
+    expect(() => conv2dGradWeight(s, { x, dy, dw, db }, { split: 2 } as never)).toThrow(/conv2dGradWeight: options.split is not an argument of conv2dGradWeight/);
     const [mx, my] = [rt.buffer(1 << 20), rt.buffer(1 << 20)];
     expect(() => conv2dForward(shape(1, 1, 1, 512, 512, 1), { x: mx, w, b, y: my }, { maxWorkgroupsPerDimension: 4 }))
       .toThrow(/conv2dForward: shape gives 1024 × 1 tiles, past the limit of 4 workgroups per dimension/);
-    expect(() => conv2dForward(s, { x, w, b, y }, { maxWorkgroupsPerDimension: 0 })).toThrow(/options.maxWorkgroupsPerDimension/);
+    expect(() => conv2dForward(s, { x, w, b, y }, { maxWorkgroupsPerDimension: 0 })).toThrow(/conv2dForward: options.maxWorkgroupsPerDimension must be an integer in \[1, /);
     for (const buf of [small, x, w, b, y, dy, dx, dw, db, mx, my]) rt.release(buf);
   });
 });

@@ -6,8 +6,9 @@ import { Rng } from '../../src/random/rng.ts';
 import {
   DENSE_SHADERS, denseBackward, denseForward, denseWorkspaceFloats, gemm, gemmSplits, gemmWorkspaceFloats, type DenseShape,
 } from '../../src/train/kernels/dense.ts';
-import { denseBackwardRef, denseForwardRef } from '../../src/train/reference/dense.ts';
-import { expectClose, expectEqual, f32, openGpu, upF32, zeros } from './tolerance.ts';
+import { denseBackwardReference, denseForwardReference } from '../../src/train/reference/dense.ts';
+import { openGpu, upF32, zeros } from '../helpers/gpu.ts';
+import { expectCloseF32, expectEqual, f32 } from '../helpers/tolerance.ts';
 
 await tf.setBackend('cpu');
 const { env, skip } = await openGpu(DENSE_SHADERS);
@@ -43,24 +44,24 @@ describe.skipIf(!env)(`dense on WebGPU${skip ? ` (${skip})` : ''}`, () => {
         const xb = upF32(rt, x), yb = zeros(rt, s.batch * outF), dyb = upF32(rt, dy), dxb = zeros(rt, s.batch * inF);
         const weight = { buffer: params, offset: 3 }, bias = { buffer: params, offset: 3 + outF * inF };
         rt.run([
-          ...denseForward({ ...s, x: xb, weight, bias, y: yb }),
-          ...denseBackward({ ...s, x: xb, weight, dy: dyb, dx: dxb, dweight: { buffer: grads, offset: 1 }, dbias: { buffer: grads, offset: 1 + outF * inF } }),
+          ...denseForward(s, { x: xb, weight, bias, y: yb }),
+          ...denseBackward(s, { x: xb, weight, dy: dyb, dx: dxb, dweight: { buffer: grads, offset: 1 }, dbias: { buffer: grads, offset: 1 + outF * inF } }),
         ]);
         const y = await rt.readF32(yb, s.batch * outF), dx = await rt.readF32(dxb, s.batch * inF);
         const g = await rt.readF32(grads, 1 + outF * inF + outF);
         const dw = g.subarray(1, 1 + outF * inF), db = g.subarray(1 + outF * inF);
         const L = `[${s.batch}, ${inF}→${outF}]`;
-        const twin = denseBackwardRef(s, x, w, dy);
-        expectClose(y, denseForwardRef(s, x, w, b), { terms: inF, label: `y ${L}` });
-        expectClose(dx, twin.dx, { terms: outF, label: `dx ${L}` });
-        expectClose(dw, twin.dw, { terms: s.batch, label: `dW ${L}` });
-        expectClose(db, twin.db, { terms: s.batch, label: `db ${L}` });
+        const twin = denseBackwardReference(s, x, w, dy);
+        expectCloseF32(y, denseForwardReference(s, x, w, b), { terms: inF, label: `y ${L}` });
+        expectCloseF32(dx, twin.dx, { terms: outF, label: `dx ${L}` });
+        expectCloseF32(dw, twin.dw, { terms: s.batch, label: `dW ${L}` });
+        expectCloseF32(db, twin.db, { terms: s.batch, label: `db ${L}` });
         expect(g[0], 'gradient buffer before the offset untouched').toBe(9);
         const o = tfjsDense(s, x, w, b, dy);
-        expectClose(y, o.y, { terms: inF, label: `y vs tfjs ${L}` });
-        expectClose(dx, o.dx, { terms: outF, label: `dx vs tfjs ${L}` });
-        expectClose(dw, o.dw, { terms: s.batch, label: `dW vs tfjs ${L}` });
-        expectClose(db, o.db, { terms: s.batch, label: `db vs tfjs ${L}` });
+        expectCloseF32(y, o.y, { terms: inF, label: `y vs tfjs ${L}` });
+        expectCloseF32(dx, o.dx, { terms: outF, label: `dx vs tfjs ${L}` });
+        expectCloseF32(dw, o.dw, { terms: s.batch, label: `dW vs tfjs ${L}` });
+        expectCloseF32(db, o.db, { terms: s.batch, label: `db vs tfjs ${L}` });
         [params, grads, xb, yb, dyb, dxb].forEach((buf) => rt.release(buf));
       }
     }
@@ -72,8 +73,8 @@ describe.skipIf(!env)(`dense on WebGPU${skip ? ` (${skip})` : ''}`, () => {
     const s = { batch: 70, inFeatures: 33, outFeatures: 130 }; // 2×3 output tiles
     const x = randn(rng, s.batch * 33), w = randn(rng, 130 * 33, 0.2), b = randn(rng, 130);
     const xb = upF32(rt, x), wb = upF32(rt, w), bb = upF32(rt, b), yb = zeros(rt, s.batch * 130);
-    rt.run(denseForward({ ...s, x: xb, weight: wb, bias: bb, y: yb, relu: true }));
-    expectClose(await rt.readF32(yb, s.batch * 130), denseForwardRef(s, x, w, b, true), { terms: 33, label: 'relu(y)' });
+    rt.run(denseForward(s, { x: xb, weight: wb, bias: bb, y: yb }, { relu: true }));
+    expectCloseF32(await rt.readF32(yb, s.batch * 130), denseForwardReference(s, x, w, b, true), { terms: 33, label: 'relu(y)' });
   });
 
   it('gemm with split-K (forced and auto) equals the unsplit product, deterministically', async () => {
@@ -86,31 +87,41 @@ describe.skipIf(!env)(`dense on WebGPU${skip ? ` (${skip})` : ''}`, () => {
     const ws = zeros(rt, Math.max(denseWorkspaceFloats(s), gemmWorkspaceFloats(3, 10, 600, 7)));
     const y1 = zeros(rt, 30), y2 = zeros(rt, 30), y3 = zeros(rt, 30), y4 = zeros(rt, 30);
     rt.run([
-      ...gemm({ m: 3, n: 10, k: 600, a: xb, b: wb, bTrans: true, bias: bb, c: y1, splitK: 1 }),
-      ...gemm({ m: 3, n: 10, k: 600, a: xb, b: wb, bTrans: true, bias: bb, c: y2, splitK: 7, workspace: ws }),
-      ...denseForward({ ...s, x: xb, weight: wb, bias: bb, y: y3, workspace: ws }),
-      ...denseForward({ ...s, x: xb, weight: wb, bias: bb, y: y4, workspace: ws }),
+      ...gemm({ m: 3, n: 10, k: 600 }, { a: xb, b: wb, bias: bb, c: y1 }, { bTrans: true, splitK: 1 }),
+      ...gemm({ m: 3, n: 10, k: 600 }, { a: xb, b: wb, bias: bb, c: y2, workspace: ws }, { bTrans: true, splitK: 7 }),
+      ...denseForward(s, { x: xb, weight: wb, bias: bb, y: y3, workspace: ws }),
+      ...denseForward(s, { x: xb, weight: wb, bias: bb, y: y4, workspace: ws }),
     ]);
-    const ref = denseForwardRef(s, x, w, b);
+    const ref = denseForwardReference(s, x, w, b);
     const r1 = await rt.readF32(y1, 30), r2 = await rt.readF32(y2, 30), r3 = await rt.readF32(y3, 30), r4 = await rt.readF32(y4, 30);
-    expectClose(r1, ref, { terms: 600, label: 'unsplit' });
-    expectClose(r2, ref, { terms: 600, label: 'split 7' });
-    expectClose(r3, ref, { terms: 600, label: 'split auto' });
+    expectCloseF32(r1, ref, { terms: 600, label: 'unsplit' });
+    expectCloseF32(r2, ref, { terms: 600, label: 'split 7' });
+    expectCloseF32(r3, ref, { terms: 600, label: 'split auto' });
     expectEqual(r3, r4, 'split-K repeat is bitwise equal');
     // backward of a long-K weight gradient: dW = dyᵀ·x over a batch of 1030 with split-K
     const nb = 1030, xs = randn(rng, nb * 5), gs = randn(rng, nb * 4), sh = { batch: nb, inFeatures: 5, outFeatures: 4 };
     expect(gemmSplits(4, 5, nb)).toBeGreaterThan(1);
     const xsb = upF32(rt, xs), gsb = upF32(rt, gs), dwb = upF32(rt, new Float32Array(20).fill(1)), dbb = upF32(rt, [1, 1, 1, 1]);
     const ws2 = zeros(rt, denseWorkspaceFloats(sh));
-    rt.run(denseBackward({ ...sh, x: xsb, weight: wb, dy: gsb, dweight: dwb, dbias: dbb, accumulate: true, workspace: ws2 }));
-    const twin = denseBackwardRef(sh, xs, new Float32Array(20), gs);
-    expectClose(await rt.readF32(dwb, 20), twin.dw.map((v) => v + 1), { terms: nb, label: 'dW split-K, accumulated' });
-    expectClose(await rt.readF32(dbb, 4), twin.db.map((v) => v + 1), { terms: nb, label: 'db accumulated' });
+    rt.run(denseBackward(sh, { x: xsb, weight: wb, dy: gsb, dweight: dwb, dbias: dbb, workspace: ws2 }, { accumulate: true }));
+    const twin = denseBackwardReference(sh, xs, new Float32Array(20), gs);
+    expectCloseF32(await rt.readF32(dwb, 20), twin.dw.map((v) => v + 1), { terms: nb, label: 'dW split-K, accumulated' });
+    expectCloseF32(await rt.readF32(dbb, 4), twin.db.map((v) => v + 1), { terms: nb, label: 'db accumulated' });
   });
 
-  it('gemm(splitK > 1 without workspace) throws a RangeError naming gemm', () => {
+  it('gemm and denseBackward name a bad argument', () => {
     const { rt } = env!;
-    const b = rt.buffer(4);
-    expect(() => gemm({ m: 2, n: 2, k: 64, a: b, b, c: b, splitK: 2 })).toThrow(/gemm: splitK/);
+    const [a, b, c] = [rt.buffer(1024), rt.buffer(1024), rt.buffer(1024)];
+    expect(() => gemm({ m: 2, n: 2, k: 64 }, { a, b, c }, { splitK: 2 })).toThrow(/gemm: options.splitK = 2 needs io.workspace/);
+    expect(() => gemm({ m: 2, n: 2, k: 64 }, { a, b, c }, { splitK: 0 })).toThrow(/gemm: options.splitK must be an integer in \[1, 65535\]/);
+    expect(() => gemm({ m: 2, n: 2, k: 64 }, { a, b, c }, { lda: 8 })).toThrow(/gemm: options.lda must be at least K = 64/);
+    expect(() => gemm({ m: 2, n: 2, k: 64 }, { a, b, c: a })).toThrow(/gemm: io.a and io.c must be different buffers/);
+    expect(() => gemm({ m: 2, n: 2, k: 64 }, { a: { buffer: a, offset: -1 }, b, c })).toThrow(/gemm: io.a.offset must be an integer/);
+    const s = { batch: 2, inFeatures: 3, outFeatures: 4 };
+    // dW and db come from separate dispatches: one gradient buffer may hold both
+    expect(() => denseBackward(s, { x: a, weight: b, dy: c, dweight: { buffer: a, offset: 0 }, dbias: { buffer: a, offset: 12 } }))
+      .toThrow(/denseBackward: io.x and io.dweight must be different buffers/);
+    const g = rt.buffer(1024);
+    expect(denseBackward(s, { x: a, weight: b, dy: c, dweight: { buffer: g, offset: 0 }, dbias: { buffer: g, offset: 12 } })).toHaveLength(2);
   });
 });

@@ -3,8 +3,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { Rng } from '../../src/random/rng.ts';
 import { GATHER_BATCH_SHADERS, gatherBatch, packBytes, toUnitBytes, unitByteTable } from '../../src/train/kernels/gather-batch.ts';
-import { gatherBatchRef } from '../../src/train/reference/gather-batch.ts';
-import { expectEqual, f32, openGpu, readU32, upF32, upU32, zeros } from './tolerance.ts';
+import { gatherBatchReference } from '../../src/train/reference/gather-batch.ts';
+import { openGpu, readU32, upF32, upU32, zeros } from '../helpers/gpu.ts';
+import { expectEqual, f32 } from '../helpers/tolerance.ts';
 
 await tf.setBackend('cpu');
 const { env, skip } = await openGpu(GATHER_BATCH_SHADERS);
@@ -31,13 +32,13 @@ describe.skipIf(!env)(`gather-batch on WebGPU${skip ? ` (${skip})` : ''}`, () =>
       for (const [start, batch] of [[0, 8], [7, 8], [DATASET - 3, 3]]) {
         const total = batch * chw;
         const x1 = zeros(rt, total), x2 = zeros(rt, total), y1 = zeros(rt, batch), y2 = zeros(rt, batch);
-        const common = { batch, c, h, w, indices: ib, start, labels: lb };
+        const shape = { batch, c, h, w }, common = { indices: { buffer: ib, offset: start }, labels: lb };
         rt.run([
-          ...gatherBatch({ ...common, data: dataF, format: 'f32', x: x1, y: y1 }),
-          ...gatherBatch({ ...common, data: dataU, format: 'u8', table: tb, x: x2, y: y2 }),
+          ...gatherBatch(shape, { ...common, data: dataF, x: x1, y: y1 }, { format: 'f32' }),
+          ...gatherBatch(shape, { ...common, data: dataU, table: tb, x: x2, y: y2 }, { format: 'u8' }),
         ]);
         const L = `[${c},${h},${w}] start ${start} batch ${batch}`;
-        const twin = gatherBatchRef(batch, c, h, w, f32(raw), 'nhwc', perm, start, labels);
+        const twin = gatherBatchReference(batch, c, h, w, f32(raw), 'nhwc', perm, start, labels);
         const gx = await rt.readF32(x1, total);
         expectEqual(gx, twin.x, `f32 x ${L}`);
         expectEqual(await rt.readF32(x2, total), twin.x, `u8 x ${L} (bit-identical to float32(k/255))`);
@@ -61,10 +62,40 @@ describe.skipIf(!env)(`gather-batch on WebGPU${skip ? ` (${skip})` : ''}`, () =>
     const perm = Uint32Array.from({ length: DATASET }, (_, i) => DATASET - 1 - i);
     const labels = Uint32Array.from({ length: DATASET }, (_, i) => i);
     const x = zeros(rt, batch * chw), y = zeros(rt, batch);
-    rt.run(gatherBatch({ batch, c, h, w, data: upF32(rt, data), format: 'f32', layout: 'nchw', dataOffset: 3, indices: upU32(rt, perm), start: 10, labels: upU32(rt, labels), x, y }));
-    const twin = gatherBatchRef(batch, c, h, w, data.subarray(3), 'nchw', perm, 10, labels);
+    rt.run(gatherBatch(
+      { batch, c, h, w },
+      { data: { buffer: upF32(rt, data), offset: 3 }, indices: { buffer: upU32(rt, perm), offset: 10 }, labels: upU32(rt, labels), x, y },
+      { layout: 'nchw' },
+    ));
+    const twin = gatherBatchReference(batch, c, h, w, data.subarray(3), 'nchw', perm, 10, labels);
     expectEqual(await rt.readF32(x, batch * chw), twin.x, 'x');
     expectEqual(await readU32(rt, y, batch), [39, 38, 37, 36, 35], 'y');
+  });
+
+  it('gatherBatch reads packed bytes at a word offset', async () => {
+    const { rt } = env!;
+    const [c, h, w, batch] = [1, 3, 3, 2];
+    const raw = Float64Array.from({ length: 4 * 9 }, (_, i) => (i * 7) % 256 / 255);
+    const bytes = toUnitBytes(raw)!;
+    const words = packBytes(new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, ...bytes])); // two words before sample 0
+    const perm = [3, 1], labels = [0, 1, 2, 3];
+    const x = zeros(rt, batch * 9), y = zeros(rt, batch);
+    rt.run(gatherBatch(
+      { batch, c, h, w },
+      { data: { buffer: upU32(rt, words), offset: 2 }, indices: upU32(rt, perm), labels: upU32(rt, labels), table: upF32(rt, unitByteTable()), x, y },
+      { format: 'u8' },
+    ));
+    expectEqual(await rt.readF32(x, batch * 9), gatherBatchReference(batch, c, h, w, f32(raw), 'nhwc', perm, 0, labels).x, 'x');
+    expectEqual(await readU32(rt, y, batch), [3, 1], 'y');
+  });
+
+  it('gatherBatch names a bad argument', () => {
+    const { rt } = env!;
+    const [d, i, l, x, y] = [zeros(rt, 64), zeros(rt, 64), zeros(rt, 64), zeros(rt, 64), zeros(rt, 64)];
+    expect(() => gatherBatch({ batch: 2, c: 1, h: 2, w: 2 }, { data: d, indices: i, labels: l, x, y }, { format: 'u8' })).toThrow(/gatherBatch: io.table is required/);
+    expect(() => gatherBatch({ batch: 2, c: 1, h: 2, w: 2 }, { data: d, indices: { buffer: i, offset: 63 }, labels: l, x, y })).toThrow(/gatherBatch: io.indices holds 256 bytes, needs 260/);
+    expect(() => gatherBatch({ batch: 2, c: 1, h: 2, w: 2 }, { data: d, indices: i, labels: l, x, y }, { layout: 'hwc' as never })).toThrow(/gatherBatch: options.layout must be one of 'nhwc', 'nchw'/);
+    expect(() => gatherBatch({ batch: 2, c: 1, h: 2, w: 2 }, { data: d, indices: i, labels: l, x, y: x })).toThrow(/gatherBatch: io.y and io.x must be different buffers/);
   });
 
   it('toUnitBytes refuses values that are not exactly k/255', () => {

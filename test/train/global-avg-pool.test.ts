@@ -4,8 +4,9 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { Rng } from '../../src/random/rng.ts';
 import { GLOBAL_AVG_POOL_SHADERS, globalAvgPoolBackward, globalAvgPoolForward, type GapShape } from '../../src/train/kernels/global-avg-pool.ts';
-import { globalAvgPoolBackwardRef, globalAvgPoolForwardRef } from '../../src/train/reference/global-avg-pool.ts';
-import { expectClose, f32, openGpu, upF32, zeros } from './tolerance.ts';
+import { globalAvgPoolBackwardReference, globalAvgPoolForwardReference } from '../../src/train/reference/global-avg-pool.ts';
+import { openGpu, upF32, zeros } from '../helpers/gpu.ts';
+import { expectCloseF32, f32 } from '../helpers/tolerance.ts';
 
 await tf.setBackend('cpu');
 const { env, skip } = await openGpu(GLOBAL_AVG_POOL_SHADERS);
@@ -30,16 +31,16 @@ describe.skipIf(!env)(`global-avg-pool on WebGPU${skip ? ` (${skip})` : ''}`, ()
       const x = f32(Array.from({ length: rows * len }, () => rng.normal()));
       const dy = f32(Array.from({ length: rows }, () => rng.normal()));
       const xb = upF32(rt, x), yb = zeros(rt, rows), dyb = upF32(rt, dy), dxb = zeros(rt, rows * len);
-      rt.run([...globalAvgPoolForward(s, xb, yb), ...globalAvgPoolBackward(s, dyb, dxb)]);
+      rt.run([...globalAvgPoolForward(s, { x: xb, y: yb }), ...globalAvgPoolBackward(s, { dy: dyb, dx: dxb })]);
       const y = await rt.readF32(yb, rows), dx = await rt.readF32(dxb, rows * len);
-      expectClose(y, globalAvgPoolForwardRef(s, x), { terms: len, label: `y ${label(s)}` });
-      expectClose(dx, globalAvgPoolBackwardRef(s, dy), { label: `dx ${label(s)}` });
+      expectCloseF32(y, globalAvgPoolForwardReference(s, x), { terms: len, label: `y ${label(s)}` });
+      expectCloseF32(dx, globalAvgPoolBackwardReference(s, dy), { label: `dx ${label(s)}` });
       // tfjs on NHWC: mean over H and W
       const nhwc = tf.transpose(tf.tensor4d(x, [s.n, s.c, s.h, s.w]), [0, 2, 3, 1]);
       const f = (t: tf.Tensor) => tf.mean(t, [1, 2]);
-      expectClose(y, f(nhwc).dataSync(), { terms: len, label: `y vs tfjs ${label(s)}` });
+      expectCloseF32(y, f(nhwc).dataSync(), { terms: len, label: `y vs tfjs ${label(s)}` });
       const g = tf.grad(f)(nhwc, tf.tensor2d(dy, [s.n, s.c]));
-      expectClose(dx, tf.transpose(g, [0, 3, 1, 2]).dataSync(), { label: `dx vs tfjs ${label(s)}` });
+      expectCloseF32(dx, tf.transpose(g, [0, 3, 1, 2]).dataSync(), { label: `dx vs tfjs ${label(s)}` });
       [xb, yb, dyb, dxb].forEach((b) => rt.release(b));
     }
   });

@@ -6,13 +6,14 @@ import { Rng } from '../../src/random/rng.ts';
 import { DENSE_SHADERS, denseBackward, denseForward } from '../../src/train/kernels/dense.ts';
 import { RELU_SHADERS, reluBackward } from '../../src/train/kernels/relu.ts';
 import { SOFTMAX_CROSS_ENTROPY_SHADERS, softmaxCrossEntropy } from '../../src/train/kernels/softmax-cross-entropy.ts';
-import { batchnormBackwardRef, batchnormForwardTrainRef } from '../../src/train/reference/batchnorm.ts';
-import { denseBackwardRef, denseForwardRef } from '../../src/train/reference/dense.ts';
-import { globalAvgPoolBackwardRef, globalAvgPoolForwardRef } from '../../src/train/reference/global-avg-pool.ts';
-import { maxpool2x2BackwardRef, maxpool2x2ForwardRef } from '../../src/train/reference/maxpool2x2.ts';
-import { reluBackwardRef, reluForwardRef } from '../../src/train/reference/relu.ts';
-import { mseLossRef, softCrossEntropyRef, softmaxCrossEntropyRef } from '../../src/train/reference/softmax-cross-entropy.ts';
-import { expectClose, f32, openGpu, upF32, upU32, zeros } from './tolerance.ts';
+import { batchnormBackwardReference, batchnormForwardTrainReference } from '../../src/train/reference/batchnorm.ts';
+import { denseBackwardReference, denseForwardReference } from '../../src/train/reference/dense.ts';
+import { globalAvgPoolBackwardReference, globalAvgPoolForwardReference } from '../../src/train/reference/global-avg-pool.ts';
+import { maxpool2x2BackwardReference, maxpool2x2ForwardReference } from '../../src/train/reference/maxpool2x2.ts';
+import { reluBackwardReference, reluForwardReference } from '../../src/train/reference/relu.ts';
+import { mseLossReference, softCrossEntropyReference, softmaxCrossEntropyReference } from '../../src/train/reference/softmax-cross-entropy.ts';
+import { openGpu, upF32, upU32, zeros } from '../helpers/gpu.ts';
+import { expectCloseF32, f32 } from '../helpers/tolerance.ts';
 
 /** Central differences of f at x (x is perturbed in place and restored). */
 function numericGrad(f: () => number, x: Float64Array, h = 1e-5): Float64Array {
@@ -43,13 +44,13 @@ function randn(rng: Rng, n: number, scale = 1): Float64Array {
 
 /** dense → ReLU → dense → softmax cross-entropy, the twins composed. */
 function tinyNet(s1: { batch: number; inFeatures: number; outFeatures: number }, s2: typeof s1, x: Float64Array, w1: Float64Array, b1: Float64Array, w2: Float64Array, b2: Float64Array, labels: Uint32Array) {
-  const h = denseForwardRef(s1, x, w1, b1);
-  const a = reluForwardRef(h);
-  const z = denseForwardRef(s2, a, w2, b2);
-  const ce = softmaxCrossEntropyRef(s1.batch, s2.outFeatures, z, labels);
-  const g2 = denseBackwardRef(s2, a, w2, ce.dlogits);
-  const dh = reluBackwardRef(a, g2.dx);
-  const g1 = denseBackwardRef(s1, x, w1, dh);
+  const h = denseForwardReference(s1, x, w1, b1);
+  const a = reluForwardReference(h);
+  const z = denseForwardReference(s2, a, w2, b2);
+  const ce = softmaxCrossEntropyReference(s1.batch, s2.outFeatures, z, labels);
+  const g2 = denseBackwardReference(s2, a, w2, ce.dlogits);
+  const dh = reluBackwardReference(a, g2.dx);
+  const g1 = denseBackwardReference(s1, x, w1, dh);
   return { loss: ce.loss, dx: g1.dx, dw1: g1.dw, db1: g1.db, dw2: g2.dw, db2: g2.db, logits: z };
 }
 
@@ -73,9 +74,9 @@ describe('CPU twins: backward formulas agree with float64 finite differences', (
     const s = { n: 2, c: 3, h: 2, w: 3 };
     const x = randn(rng, 36), gamma = randn(rng, 3), beta = randn(rng, 3), w = randn(rng, 36);
     const rm = new Float64Array(3), rv = new Float64Array(3).fill(1);
-    const loss = () => batchnormForwardTrainRef(s, x, gamma, beta, rm, rv).y.reduce((acc, v, i) => acc + v * w[i], 0);
-    const f = batchnormForwardTrainRef(s, x, gamma, beta, rm, rv);
-    const g = batchnormBackwardRef(s, x, w, gamma, f.mean, f.invstd);
+    const loss = () => batchnormForwardTrainReference(s, x, gamma, beta, rm, rv).y.reduce((acc, v, i) => acc + v * w[i], 0);
+    const f = batchnormForwardTrainReference(s, x, gamma, beta, rm, rv);
+    const g = batchnormBackwardReference(s, x, w, gamma, f.mean, f.invstd);
     expectGradient(g.dx, numericGrad(loss, x), 'dx');
     expectGradient(g.dgamma, numericGrad(loss, gamma), 'dγ');
     expectGradient(g.dbeta, numericGrad(loss, beta), 'dβ');
@@ -85,24 +86,24 @@ describe('CPU twins: backward formulas agree with float64 finite differences', (
     const rng = new Rng(103);
     const [n, c] = [3, 4];
     const z = randn(rng, n * c), t = Float64Array.from({ length: n * c }, () => rng.random()), teacher = randn(rng, n * c);
-    expectGradient(softCrossEntropyRef(n, c, z, t).dlogits, numericGrad(() => softCrossEntropyRef(n, c, z, t).loss, z), 'soft CE');
-    expectGradient(mseLossRef(n, c, z, teacher).dlogits, numericGrad(() => mseLossRef(n, c, z, teacher).loss, z), 'MSE');
+    expectGradient(softCrossEntropyReference(n, c, z, t).dlogits, numericGrad(() => softCrossEntropyReference(n, c, z, t).loss, z), 'soft CE');
+    expectGradient(mseLossReference(n, c, z, teacher).dlogits, numericGrad(() => mseLossReference(n, c, z, teacher).loss, z), 'MSE');
   });
 
   it('max pooling and global average pooling: dx of Σ w·pool(x)', () => {
     const rng = new Rng(104);
     const s = { n: 2, c: 2, h: 5, w: 4 };
     const x = randn(rng, 80), wm = randn(rng, 2 * 2 * 2 * 2), wg = randn(rng, 4);
-    const mp = () => maxpool2x2ForwardRef(s, x).y.reduce((a, v, i) => a + v * wm[i], 0);
-    expectGradient(maxpool2x2BackwardRef(s, wm, maxpool2x2ForwardRef(s, x).argmax), numericGrad(mp, x), 'maxpool');
-    const gp = () => globalAvgPoolForwardRef(s, x).reduce((a, v, i) => a + v * wg[i], 0);
-    expectGradient(globalAvgPoolBackwardRef(s, wg), numericGrad(gp, x), 'global average pool');
+    const mp = () => maxpool2x2ForwardReference(s, x).y.reduce((a, v, i) => a + v * wm[i], 0);
+    expectGradient(maxpool2x2BackwardReference(s, wm, maxpool2x2ForwardReference(s, x).argmax), numericGrad(mp, x), 'maxpool');
+    const gp = () => globalAvgPoolForwardReference(s, x).reduce((a, v, i) => a + v * wg[i], 0);
+    expectGradient(globalAvgPoolBackwardReference(s, wg), numericGrad(gp, x), 'global average pool');
   });
 
   it('expectClose rejects an error above the float32 tolerance and accepts one below', () => {
-    expect(() => expectClose([1 + 1e-4], [1])).toThrow(/element 0/);
-    expect(() => expectClose([1 + 1e-7], [1])).not.toThrow();
-    expect(() => expectClose([NaN], [1])).toThrow();
+    expect(() => expectCloseF32([1 + 1e-4], [1])).toThrow(/element 0/);
+    expect(() => expectCloseF32([1 + 1e-7], [1])).not.toThrow();
+    expect(() => expectCloseF32([NaN], [1])).toThrow();
   });
 });
 
@@ -124,19 +125,19 @@ describe.skipIf(!env)(`GPU kernels composed: dense → relu → dense → softma
     const lb = upU32(rt, labels), rowLoss = zeros(rt, n), loss = zeros(rt, 1);
     const p = (off: number) => ({ buffer: params, offset: off }), g = (off: number) => ({ buffer: grads, offset: off });
     rt.run([
-      ...denseForward({ ...s1, x: xb, weight: p(o.w1), bias: p(o.b1), y: a, relu: true }),
-      ...denseForward({ ...s2, x: a, weight: p(o.w2), bias: p(o.b2), y: z }),
-      ...softmaxCrossEntropy({ rows: n, classes: nc, logits: z, labels: lb, rowLoss, loss, dlogits: dz }),
-      ...denseBackward({ ...s2, x: a, weight: p(o.w2), dy: dz, dx: da, dweight: g(o.w2), dbias: g(o.b2) }),
-      ...reluBackward(n * nh, a, da),
-      ...denseBackward({ ...s1, x: xb, weight: p(o.w1), dy: da, dweight: g(o.w1), dbias: g(o.b1) }),
+      ...denseForward(s1, { x: xb, weight: p(o.w1), bias: p(o.b1), y: a }, { relu: true }),
+      ...denseForward(s2, { x: a, weight: p(o.w2), bias: p(o.b2), y: z }),
+      ...softmaxCrossEntropy({ rows: n, classes: nc }, { logits: z, labels: lb, rowLoss, loss, dlogits: dz }),
+      ...denseBackward(s2, { x: a, weight: p(o.w2), dy: dz, dx: da, dweight: g(o.w2), dbias: g(o.b2) }),
+      ...reluBackward({ n: n * nh }, { y: a, dy: da }),
+      ...denseBackward(s1, { x: xb, weight: p(o.w1), dy: da, dweight: g(o.w1), dbias: g(o.b1) }),
     ]);
     const ref = tinyNet(s1, s2, Float64Array.from(x), Float64Array.from(w1), Float64Array.from(b1), Float64Array.from(w2), Float64Array.from(b2), labels);
     const gr = await rt.readF32(grads, total);
-    expectClose(await rt.readF32(loss, 1), [ref.loss], { terms: nin, label: 'loss' });
-    expectClose(gr.subarray(o.w2, o.b2), ref.dw2, { terms: n * nh, label: 'dW2' });
-    expectClose(gr.subarray(o.b2), ref.db2, { terms: n * nh, label: 'db2' });
-    expectClose(gr.subarray(o.w1, o.b1), ref.dw1, { terms: n * nin, label: 'dW1' });
-    expectClose(gr.subarray(o.b1, o.w2), ref.db1, { terms: n * nin, label: 'db1' });
+    expectCloseF32(await rt.readF32(loss, 1), [ref.loss], { terms: nin, label: 'loss' });
+    expectCloseF32(gr.subarray(o.w2, o.b2), ref.dw2, { terms: n * nh, label: 'dW2' });
+    expectCloseF32(gr.subarray(o.b2), ref.db2, { terms: n * nh, label: 'db2' });
+    expectCloseF32(gr.subarray(o.w1, o.b1), ref.dw1, { terms: n * nin, label: 'dW1' });
+    expectCloseF32(gr.subarray(o.b1, o.w2), ref.db1, { terms: n * nin, label: 'db1' });
   });
 });

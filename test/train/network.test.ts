@@ -5,7 +5,7 @@ import type { NetworkConfig } from '../../src/space/nas.ts';
 const FLOWERS: [number, number, number] = [3, 16, 16];
 const FASHION: [number, number, number] = [1, 28, 28];
 
-// The test vectors of METHODS.md §4.4 (approximate count vs the true counts of both problems).
+// The test vectors of docs/methods.md#cnn-approx-count (approximate count vs the true counts of both problems).
 const VECTORS: [NetworkConfig, number, number, number][] = [
   [{ convWidths: [128, 128, 128], fcWidths: [32, 32, 32], kernelSize: 5, batchNorm: false, globalAvgPooling: true, lr: 1e-3, batchSize: 128 }, 835754, 835985, 829354],
   [{ convWidths: [32, 64], fcWidths: [100], kernelSize: 3, batchNorm: true, globalAvgPooling: false, lr: 1e-3, batchSize: 128 }, 123094, 123801, 333718],
@@ -13,13 +13,13 @@ const VECTORS: [NetworkConfig, number, number, number][] = [
 ];
 
 describe('network spec', () => {
-  it.each(VECTORS)('counts parameters exactly as §4.3 and approximately as §4.4 (%#)', (net, approx, flowers, fashion) => {
+  it.each(VECTORS)('counts parameters exactly as docs/methods.md#cnn-param-count and approximately as docs/methods.md#cnn-approx-count (%#)', (net, approx, flowers, fashion) => {
     expect(approximateParameterCount(net)).toBe(approx);
     expect(networkSpec(net, FLOWERS, 17).numParams).toBe(flowers);
     expect(networkSpec(net, FASHION, 10).numParams).toBe(fashion);
   });
 
-  it('follows §4.1: spatial sizes after each pool and the flatten size', () => {
+  it('follows docs/methods.md#cnn-architecture: spatial sizes after each pool and the flatten size', () => {
     const net = VECTORS[1][0];
     const s = networkSpec(net, FASHION, 10);
     expect(s.convs.map((l) => [l.cin, l.cout, l.h])).toEqual([[1, 32, 28], [32, 64, 14]]);

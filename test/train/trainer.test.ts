@@ -13,7 +13,7 @@ import { trainAndEvaluate } from '../../src/train/trainer.ts';
 import { DoesNotFitError, type TrainingBackend } from '../../src/train/backend.ts';
 import { TRAINER_SHADERS, WasmBackend, WebGpuBackend } from '../../src/train/backends/index.ts';
 import type { NetworkConfig } from '../../src/space/nas.ts';
-import { openGpu, type GpuEnv } from './tolerance.ts';
+import { type GpuEnv, openGpu } from '../helpers/gpu.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const FLOWERS_DIR = process.env.PARETONAS_FLOWERS_DIR ?? `${root}../shared/data/flowers17`;

@@ -11,10 +11,10 @@ import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../src/random/rng.ts';
 import type { DenseShape } from '../../src/train/kernels/dense.ts';
-import { denseBackwardRef, denseForwardRef } from '../../src/train/reference/dense.ts';
+import { denseBackwardReference, denseForwardReference } from '../../src/train/reference/dense.ts';
 import { TrainModule, type SimdFlavour } from '../../src/train/wasm/module.ts';
 import { openTrainModules, trainFlavours } from '../helpers/wasm-train.ts';
-import { expectClose, f32 } from './tolerance.ts';
+import { expectCloseF32, f32 } from '../helpers/tolerance.ts';
 
 await tf.setBackend('cpu');
 
@@ -104,19 +104,19 @@ describe.each(FLAVOURS)('dense kernels in the %s wasm build', (flavour) => {
         const dy = randn(rng, s.batch * outF);
         const got = runDense(m, s, x, w, b, dy);
         const L = `[${s.batch}, ${inF}→${outF}]`;
-        const twin = denseBackwardRef(s, x, w, dy);
-        expectClose(got.y, denseForwardRef(s, x, w, b), { terms: inF, label: `y ${L}` });
-        expectClose(got.yRelu, denseForwardRef(s, x, w, b, true), { terms: inF, label: `relu(y) ${L}` });
-        expectClose(got.dx, twin.dx, { terms: outF, label: `dx ${L}` });
-        expectClose(got.dw, twin.dw, { terms: s.batch, label: `dW ${L}` });
-        expectClose(got.db, twin.db, { terms: s.batch, label: `db ${L}` });
+        const twin = denseBackwardReference(s, x, w, dy);
+        expectCloseF32(got.y, denseForwardReference(s, x, w, b), { terms: inF, label: `y ${L}` });
+        expectCloseF32(got.yRelu, denseForwardReference(s, x, w, b, true), { terms: inF, label: `relu(y) ${L}` });
+        expectCloseF32(got.dx, twin.dx, { terms: outF, label: `dx ${L}` });
+        expectCloseF32(got.dw, twin.dw, { terms: s.batch, label: `dW ${L}` });
+        expectCloseF32(got.db, twin.db, { terms: s.batch, label: `db ${L}` });
         expect(Array.from(got.dwNoDx), `dW without dx ${L}`).toEqual(Array.from(got.dw));
         expect(got.dxUntouched).toBe(true);
         const o = tfjsDense(s, x, w, b, dy);
-        expectClose(got.y, o.y, { terms: inF, label: `y vs tfjs ${L}` });
-        expectClose(got.dx, o.dx, { terms: outF, label: `dx vs tfjs ${L}` });
-        expectClose(got.dw, o.dw, { terms: s.batch, label: `dW vs tfjs ${L}` });
-        expectClose(got.db, o.db, { terms: s.batch, label: `db vs tfjs ${L}` });
+        expectCloseF32(got.y, o.y, { terms: inF, label: `y vs tfjs ${L}` });
+        expectCloseF32(got.dx, o.dx, { terms: outF, label: `dx vs tfjs ${L}` });
+        expectCloseF32(got.dw, o.dw, { terms: s.batch, label: `dW vs tfjs ${L}` });
+        expectCloseF32(got.db, o.db, { terms: s.batch, label: `db vs tfjs ${L}` });
       }
     }
   });
@@ -132,7 +132,7 @@ describe.each(FLAVOURS)('dense kernels in the %s wasm build', (flavour) => {
     const y = A.nan(45);
     m.fn<Kernel>('denseForward')(A.put(x), A.put(w), A.put(b), y, 5, 3, 9, 1, ws);
     const got = m.readF32(y, 45);
-    const want = denseForwardRef(s, x, w, b, true);
+    const want = denseForwardReference(s, x, w, b, true);
     A.free();
     for (let i = 0; i < 45; i++) expect(Object.is(got[i], want[i]) || (got[i] === 0 && want[i] === 0), `y[${i}] = ${got[i]}, twin ${want[i]}`).toBe(true);
   });
@@ -148,7 +148,7 @@ describe.each(FLAVOURS)('dense kernels in the %s wasm build', (flavour) => {
     m.fn<Kernel>('denseForward')(A.put(x), A.put(w), 0, y, 6, 37, 11, 0, ws);
     const got = m.readF32(y, 66);
     A.free();
-    expectClose(got, denseForwardRef(s, x, w), { terms: 37, label: 'y without bias' });
+    expectCloseF32(got, denseForwardReference(s, x, w), { terms: 37, label: 'y without bias' });
   });
 
   it('the network layers (batch 128: 512→512, 2048→32, 32→17) match the twin', () => {
@@ -158,12 +158,12 @@ describe.each(FLAVOURS)('dense kernels in the %s wasm build', (flavour) => {
       const s = { batch: 128, inFeatures: inF, outFeatures: outF };
       const x = randn(rng, 128 * inF), w = randn(rng, outF * inF, 1 / Math.sqrt(inF)), b = randn(rng, outF), dy = randn(rng, 128 * outF);
       const got = runDense(m, s, x, w, b, dy);
-      const twin = denseBackwardRef(s, x, w, dy);
+      const twin = denseBackwardReference(s, x, w, dy);
       const L = `[128, ${inF}→${outF}]`;
-      expectClose(got.y, denseForwardRef(s, x, w, b), { terms: inF, label: `y ${L}` });
-      expectClose(got.dx, twin.dx, { terms: outF, label: `dx ${L}` });
-      expectClose(got.dw, twin.dw, { terms: 128, label: `dW ${L}` });
-      expectClose(got.db, twin.db, { terms: 128, label: `db ${L}` });
+      expectCloseF32(got.y, denseForwardReference(s, x, w, b), { terms: inF, label: `y ${L}` });
+      expectCloseF32(got.dx, twin.dx, { terms: outF, label: `dx ${L}` });
+      expectCloseF32(got.dw, twin.dw, { terms: 128, label: `dW ${L}` });
+      expectCloseF32(got.db, twin.db, { terms: 128, label: `db ${L}` });
     }
   });
 
@@ -180,7 +180,7 @@ describe.each(FLAVOURS)('dense kernels in the %s wasm build', (flavour) => {
       A.free();
       const want = new Float64Array(M * N);
       for (let i = 0; i < M; i++) for (let p = 0; p < K; p++) for (let j = 0; j < N; j++) want[i * N + j] += a[i * K + p] * b[p * N + j];
-      expectClose(got, want, { terms: K, label: `C [${M}x${N}x${K}]` });
+      expectCloseF32(got, want, { terms: K, label: `C [${M}x${N}x${K}]` });
     }
   });
 });

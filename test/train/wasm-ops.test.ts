@@ -10,18 +10,18 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { Rng } from '../../src/random/rng.ts';
 import { unitByteTable } from '../../src/train/kernels/gather-batch.ts';
-import { accuracyRef } from '../../src/train/reference/accuracy.ts';
-import { adamStepRef } from '../../src/train/reference/adam.ts';
-import { augmentBatchRef, mixTargetsRef } from '../../src/train/reference/augment.ts';
-import { batchnormBackwardRef, batchnormForwardEvalRef, batchnormForwardTrainRef } from '../../src/train/reference/batchnorm.ts';
-import { gatherBatchRef } from '../../src/train/reference/gather-batch.ts';
-import { globalAvgPoolBackwardRef, globalAvgPoolForwardRef } from '../../src/train/reference/global-avg-pool.ts';
-import { maxpool2x2BackwardRef, maxpool2x2ForwardRef } from '../../src/train/reference/maxpool2x2.ts';
-import { reluBackwardRef, reluForwardRef } from '../../src/train/reference/relu.ts';
-import { mseLossRef, softCrossEntropyRef, softmaxCrossEntropyRef } from '../../src/train/reference/softmax-cross-entropy.ts';
+import { accuracyReference } from '../../src/train/reference/accuracy.ts';
+import { adamStepReference } from '../../src/train/reference/adam.ts';
+import { augmentBatchReference, mixTargetsReference } from '../../src/train/reference/augment.ts';
+import { batchnormBackwardReference, batchnormForwardEvalReference, batchnormForwardTrainReference } from '../../src/train/reference/batchnorm.ts';
+import { gatherBatchReference } from '../../src/train/reference/gather-batch.ts';
+import { globalAvgPoolBackwardReference, globalAvgPoolForwardReference } from '../../src/train/reference/global-avg-pool.ts';
+import { maxpool2x2BackwardReference, maxpool2x2ForwardReference } from '../../src/train/reference/maxpool2x2.ts';
+import { reluBackwardReference, reluForwardReference } from '../../src/train/reference/relu.ts';
+import { mseLossReference, softCrossEntropyReference, softmaxCrossEntropyReference } from '../../src/train/reference/softmax-cross-entropy.ts';
 import type { TrainModule } from '../../src/train/wasm/module.ts';
 import { openTrainModules, trainFlavours } from '../helpers/wasm-train.ts';
-import { expectClose, expectEqual, f32 } from './tolerance.ts';
+import { expectCloseF32, expectEqual, f32 } from '../helpers/tolerance.ts';
 import { tfjsBatchnormTrain } from '../helpers/batchnorm-oracle.ts';
 
 await tf.setBackend('cpu');
@@ -137,7 +137,7 @@ describe.each(FLAVOURS)('CPU training kernels, %s SIMD build', (flavour) => {
       for (const [i, v] of [[0, NaN], [2, -0], [5, 0], [9, -Infinity], [12, Infinity]] as const) if (i < len) x[i] = v;
       const px = a.f32(x), py = a.nan(len);
       a.fn('reluForward')(px, py, len);
-      const want = reluForwardRef(x);
+      const want = reluForwardReference(x);
       expectSame(a.readF32(py, len), want, `relu y [${len}]`);
       a.fn('reluForward')(px, px, len);
       expectSame(a.readF32(px, len), want, `relu in place [${len}]`);
@@ -146,7 +146,7 @@ describe.each(FLAVOURS)('CPU training kernels, %s SIMD build', (flavour) => {
       if (len > 6) dy[6] = NaN;
       const pd = a.f32(dy);
       a.fn('reluBackward')(px, pd, len);
-      expectSame(a.readF32(pd, len), reluBackwardRef(want, dy), `relu dx [${len}]`);
+      expectSame(a.readF32(pd, len), reluBackwardReference(want, dy), `relu dx [${len}]`);
     }
   });
 
@@ -164,24 +164,24 @@ describe.each(FLAVOURS)('CPU training kernels, %s SIMD build', (flavour) => {
       a.fn('batchnormBackward')(px, pdy, pdx, pg, pmean, pinv, pdg, pdb, s.n, s.c, hw);
 
       const L = `[${s.n},${s.c},${s.h},${s.w}]`;
-      const twin = batchnormForwardTrainRef(s, x, gamma, beta, rm, rv);
-      const back = batchnormBackwardRef(s, x, dy, gamma, twin.mean, twin.invstd);
+      const twin = batchnormForwardTrainReference(s, x, gamma, beta, rm, rv);
+      const back = batchnormBackwardReference(s, x, dy, gamma, twin.mean, twin.invstd);
       const y = a.readF32(py, len), dx = a.readF32(pdx, len);
       const dxScale = maxAbs(back.dx) + 1e-3;
-      expectClose(y, twin.y, { terms: m, label: `y ${L}` });
-      expectClose(a.readF32(pmean, s.c), twin.mean, { terms: m, label: `saved mean ${L}` });
-      expectClose(a.readF32(pinv, s.c), twin.invstd, { terms: m, label: `saved invstd ${L}` });
-      expectClose(a.readF32(prm, s.c), twin.runningMean, { terms: m, label: `running mean ${L}` });
-      expectClose(a.readF32(prv, s.c), twin.runningVar, { terms: m, label: `running var ${L}` });
-      expectClose(a.readF32(pdb, s.c), back.dbeta, { terms: m, label: `dβ ${L}` });
-      expectClose(a.readF32(pdg, s.c), back.dgamma, { terms: m, label: `dγ ${L}` });
-      expectClose(dx, back.dx, { terms: m, label: `dx ${L}`, scale: dxScale });
+      expectCloseF32(y, twin.y, { terms: m, label: `y ${L}` });
+      expectCloseF32(a.readF32(pmean, s.c), twin.mean, { terms: m, label: `saved mean ${L}` });
+      expectCloseF32(a.readF32(pinv, s.c), twin.invstd, { terms: m, label: `saved invstd ${L}` });
+      expectCloseF32(a.readF32(prm, s.c), twin.runningMean, { terms: m, label: `running mean ${L}` });
+      expectCloseF32(a.readF32(prv, s.c), twin.runningVar, { terms: m, label: `running var ${L}` });
+      expectCloseF32(a.readF32(pdb, s.c), back.dbeta, { terms: m, label: `dβ ${L}` });
+      expectCloseF32(a.readF32(pdg, s.c), back.dgamma, { terms: m, label: `dγ ${L}` });
+      expectCloseF32(dx, back.dx, { terms: m, label: `dx ${L}`, scale: dxScale });
       if (m > 1 && len <= 5000) {
         const o = tfjsBatchnormTrain(s, x, gamma, beta, dy);
-        expectClose(y, o.y, { terms: m, label: `y vs tfjs ${L}` });
-        expectClose(dx, o.dx, { terms: m, label: `dx vs tfjs ${L}`, scale: dxScale });
-        expectClose(a.readF32(pdg, s.c), o.dgamma, { terms: m, label: `dγ vs tfjs ${L}` });
-        expectClose(a.readF32(pdb, s.c), o.dbeta, { terms: m, label: `dβ vs tfjs ${L}` });
+        expectCloseF32(y, o.y, { terms: m, label: `y vs tfjs ${L}` });
+        expectCloseF32(dx, o.dx, { terms: m, label: `dx vs tfjs ${L}`, scale: dxScale });
+        expectCloseF32(a.readF32(pdg, s.c), o.dgamma, { terms: m, label: `dγ vs tfjs ${L}` });
+        expectCloseF32(a.readF32(pdb, s.c), o.dbeta, { terms: m, label: `dβ vs tfjs ${L}` });
       }
 
       // in place (y = x, dx = dy) gives the same values
@@ -198,8 +198,8 @@ describe.each(FLAVOURS)('CPU training kernels, %s SIMD build', (flavour) => {
     const px = a.f32([1, 2, 3, 4]), py = a.nan(4), prs = a.f32([0, 1]);
     a.fn('batchnormForwardTrain')(px, py, a.f32([1]), a.f32([0]), prs, prs + 4, a.nan(1), a.nan(1), 1, 1, 4, 0.1, 1e-5);
     const sd = Math.sqrt(1.25 + 1e-5);
-    expectClose(a.readF32(py, 4), [-1.5 / sd, -0.5 / sd, 0.5 / sd, 1.5 / sd], { label: 'y' });
-    expectClose(a.readF32(prs, 2), [0.25, 0.9 + 0.1 * (5 / 3)], { label: 'running mean, var' });
+    expectCloseF32(a.readF32(py, 4), [-1.5 / sd, -0.5 / sd, 0.5 / sd, 1.5 / sd], { label: 'y' });
+    expectCloseF32(a.readF32(prs, 2), [0.25, 0.9 + 0.1 * (5 / 3)], { label: 'running mean, var' });
 
     const rng = new Rng(12);
     const s = { n: 4, c: 3, h: 9, w: 11 }, len = 4 * 3 * 99, m = 4 * 99;
@@ -207,11 +207,11 @@ describe.each(FLAVOURS)('CPU training kernels, %s SIMD build', (flavour) => {
     const gamma = uniform(rng, 3, 0.5, 1.5), beta = uniform(rng, 3, -0.5, 0.5);
     const py2 = a.nan(len), prm = a.f32([0, 0, 0]), prv = a.f32([1, 1, 1]), pinv = a.nan(3);
     a.fn('batchnormForwardTrain')(a.f32(x), py2, a.f32(gamma), a.f32(beta), prm, prv, a.nan(3), pinv, s.n, s.c, 99, 0.1, 1e-5);
-    const twin = batchnormForwardTrainRef(s, x, gamma, beta, [0, 0, 0], [1, 1, 1]);
-    expectClose(a.readF32(pinv, 3), twin.invstd, { terms: m, label: 'invstd at offset 1000' });
-    expectClose(a.readF32(prv, 3), twin.runningVar, { terms: m, label: 'running var at offset 1000' });
+    const twin = batchnormForwardTrainReference(s, x, gamma, beta, [0, 0, 0], [1, 1, 1]);
+    expectCloseF32(a.readF32(pinv, 3), twin.invstd, { terms: m, label: 'invstd at offset 1000' });
+    expectCloseF32(a.readF32(prv, 3), twin.runningVar, { terms: m, label: 'running var at offset 1000' });
     // y = (x − μ)·γ·invstd + β: x − μ is exact, so y keeps f32 accuracy at its own scale
-    expectClose(a.readF32(py2, len), twin.y, { terms: m, ulps: 64, label: 'y at offset 1000' });
+    expectCloseF32(a.readF32(py2, len), twin.y, { terms: m, ulps: 64, label: 'y at offset 1000' });
   });
 
   it('batchnormForwardEval matches the twin and tf.batchNorm', () => {
@@ -223,10 +223,10 @@ describe.each(FLAVOURS)('CPU training kernels, %s SIMD build', (flavour) => {
       const py = a.nan(len);
       a.fn('batchnormForwardEval')(a.f32(x), py, a.f32(gamma), a.f32(beta), a.f32(rm), a.f32(rv), s.n, s.c, s.h * s.w, 1e-5);
       const y = a.readF32(py, len), L = `[${s.n},${s.c},${s.h},${s.w}]`;
-      expectClose(y, batchnormForwardEvalRef(s, x, gamma, beta, rm, rv), { label: `eval ${L}` });
+      expectCloseF32(y, batchnormForwardEvalReference(s, x, gamma, beta, rm, rv), { label: `eval ${L}` });
       const nhwc = tf.transpose(tf.tensor4d(x, [s.n, s.c, s.h, s.w]), [0, 2, 3, 1]) as tf.Tensor4D;
       const o = tf.transpose(tf.batchNorm(nhwc, tf.tensor1d(rm), tf.tensor1d(rv), tf.tensor1d(beta), tf.tensor1d(gamma), 1e-5), [0, 3, 1, 2]);
-      expectClose(y, o.dataSync(), { label: `eval vs tfjs ${L}` });
+      expectCloseF32(y, o.dataSync(), { label: `eval vs tfjs ${L}` });
     }
   });
 
@@ -239,14 +239,14 @@ describe.each(FLAVOURS)('CPU training kernels, %s SIMD build', (flavour) => {
       for (let i = 0; i < lenIn; i += 23) x[i] = NaN;
       const py = a.nan(lenOut), parg = a.junk8(lenOut);
       a.fn('maxpool2x2Forward')(a.f32(x), py, parg, nc, h, w);
-      const ref = maxpool2x2ForwardRef(s, x), L = `[${nc},${h},${w}]`;
+      const ref = maxpool2x2ForwardReference(s, x), L = `[${nc},${h},${w}]`;
       const arg = a.readU8(parg, lenOut);
       expectSame(a.readF32(py, lenOut), ref.y, `y ${L}`);
       expectEqual(arg, ref.argmax, `argmax ${L}`);
 
       const dy = uniform(rng, lenOut, -1, 1), pdx = a.nan(lenIn);
       a.fn('maxpool2x2Backward')(a.f32(dy), parg, pdx, nc, h, w);
-      expectSame(a.readF32(pdx, lenIn), maxpool2x2BackwardRef(s, dy, ref.argmax), `dx ${L}`);
+      expectSame(a.readF32(pdx, lenIn), maxpool2x2BackwardReference(s, dy, ref.argmax), `dx ${L}`);
 
       if (lenOut > 0) {
         const xc = uniform(rng, lenIn, -1, 1), py2 = a.nan(lenOut);
@@ -264,11 +264,11 @@ describe.each(FLAVOURS)('CPU training kernels, %s SIMD build', (flavour) => {
       const x = uniform(rng, nc * hw, -1, 3), py = a.nan(nc);
       a.fn('globalAvgPoolForward')(a.f32(x), py, nc, hw);
       const y = a.readF32(py, nc);
-      expectClose(y, globalAvgPoolForwardRef(s, x), { terms: hw, label: `y ${L}` });
-      expectClose(y, tf.mean(tf.tensor2d(x, [nc, hw]), 1).dataSync(), { terms: hw, label: `y vs tfjs ${L}` });
+      expectCloseF32(y, globalAvgPoolForwardReference(s, x), { terms: hw, label: `y ${L}` });
+      expectCloseF32(y, tf.mean(tf.tensor2d(x, [nc, hw]), 1).dataSync(), { terms: hw, label: `y vs tfjs ${L}` });
       const dy = uniform(rng, nc, -1, 1), pdx = a.nan(nc * hw);
       a.fn('globalAvgPoolBackward')(a.f32(dy), pdx, nc, hw);
-      expectClose(a.readF32(pdx, nc * hw), globalAvgPoolBackwardRef(s, dy), { label: `dx ${L}` });
+      expectCloseF32(a.readF32(pdx, nc * hw), globalAvgPoolBackwardReference(s, dy), { label: `dx ${L}` });
     }
   });
 
@@ -292,22 +292,22 @@ describe.each(FLAVOURS)('CPU training kernels, %s SIMD build', (flavour) => {
       const l3 = a.fn('mseLoss')(pz, a.f32(teacher), d3, n, c);
       const g1 = a.readF32(d1, n * c), g2 = a.readF32(d2, n * c), g3 = a.readF32(d3, n * c);
       const tag = `[${n}, ${c}]`;
-      const hard = softmaxCrossEntropyRef(n, c, z, labels), soft = softCrossEntropyRef(n, c, z, t), mse = mseLossRef(n, c, z, teacher);
-      expectClose([l1], [hard.loss], { terms: n, label: `CE loss ${tag}` });
-      expectClose(g1, hard.dlogits, { terms: c, label: `CE grad ${tag}` });
-      expectClose([l2], [soft.loss], { terms: n * c, label: `soft CE loss ${tag}` });
-      expectClose(g2, soft.dlogits, { terms: c, label: `soft CE grad ${tag}` });
-      expectClose([l3], [mse.loss], { terms: n * c, label: `MSE loss ${tag}` });
-      expectClose(g3, mse.dlogits, { label: `MSE grad ${tag}` });
+      const hard = softmaxCrossEntropyReference(n, c, z, labels), soft = softCrossEntropyReference(n, c, z, t), mse = mseLossReference(n, c, z, teacher);
+      expectCloseF32([l1], [hard.loss], { terms: n, label: `CE loss ${tag}` });
+      expectCloseF32(g1, hard.dlogits, { terms: c, label: `CE grad ${tag}` });
+      expectCloseF32([l2], [soft.loss], { terms: n * c, label: `soft CE loss ${tag}` });
+      expectCloseF32(g2, soft.dlogits, { terms: c, label: `soft CE grad ${tag}` });
+      expectCloseF32([l3], [mse.loss], { terms: n * c, label: `MSE loss ${tag}` });
+      expectCloseF32(g3, mse.dlogits, { label: `MSE grad ${tag}` });
 
       const zt = tf.tensor2d(z, [n, c]);
       const oneHot = tf.oneHot(tf.tensor1d(labels, 'int32'), c);
       const ce = (target: tf.Tensor) => (v: tf.Tensor) => tf.losses.softmaxCrossEntropy(target, v);
-      expectClose([l1], ce(oneHot)(zt).dataSync(), { terms: n * c, label: `CE loss vs tfjs ${tag}` });
-      expectClose(g1, tf.grad(ce(oneHot))(zt).dataSync(), { terms: c, label: `CE grad vs tfjs ${tag}` });
+      expectCloseF32([l1], ce(oneHot)(zt).dataSync(), { terms: n * c, label: `CE loss vs tfjs ${tag}` });
+      expectCloseF32(g1, tf.grad(ce(oneHot))(zt).dataSync(), { terms: c, label: `CE grad vs tfjs ${tag}` });
       const ms = (v: tf.Tensor) => tf.losses.meanSquaredError(tf.tensor2d(teacher, [n, c]), v);
-      expectClose([l3], ms(zt).dataSync(), { terms: n * c, label: `MSE vs tfjs ${tag}` });
-      expectClose(g3, tf.grad(ms)(zt).dataSync(), { label: `MSE grad vs tfjs ${tag}` });
+      expectCloseF32([l3], ms(zt).dataSync(), { terms: n * c, label: `MSE vs tfjs ${tag}` });
+      expectCloseF32(g3, tf.grad(ms)(zt).dataSync(), { label: `MSE grad vs tfjs ${tag}` });
     }
   });
 
@@ -329,12 +329,12 @@ describe.each(FLAVOURS)('CPU training kernels, %s SIMD build', (flavour) => {
           a.m.write(pg, g);
           if (o.gradScale === 1) a.fn('adamStep')(pp, pg, pm, pv, len, o.lr, o.beta1, o.beta2, o.eps, t);
           else a.fn('adamStepScaled')(pp, pg, pm, pv, len, o.lr, o.beta1, o.beta2, o.eps, t, o.gradScale);
-          adamStepRef(p, g, mm, vv, t, o);
+          adamStepReference(p, g, mm, vv, t, o);
         }
         const tag = `len ${len}, p0 ±${spread}, lr ${o.lr}`;
-        expectClose(a.readF32(pp, len), p, { ulps: 32, label: `p ${tag}` });
-        expectClose(a.readF32(pm, len), mm, { ulps: 32, label: `m ${tag}` });
-        expectClose(a.readF32(pv, len), vv, { ulps: 32, label: `v ${tag}` });
+        expectCloseF32(a.readF32(pp, len), p, { ulps: 32, label: `p ${tag}` });
+        expectCloseF32(a.readF32(pm, len), mm, { ulps: 32, label: `m ${tag}` });
+        expectCloseF32(a.readF32(pv, len), vv, { ulps: 32, label: `v ${tag}` });
       }
     }
   });
@@ -349,7 +349,7 @@ describe.each(FLAVOURS)('CPU training kernels, %s SIMD build', (flavour) => {
       for (let i = 3; i < n * c; i += 13) z[i] = NaN;
       const labels = Int32Array.from({ length: n }, () => rng.int(c));
       a.fn('accuracyCounts')(a.f32(z), a.i32(labels), n, c, counts);
-      const [h1, h3] = accuracyRef(n, c, z, labels);
+      const [h1, h3] = accuracyReference(n, c, z, labels);
       want = [want[0] + h1, want[1] + h3];
       expectEqual(a.m.readU32(counts, 2), want, `counts after [${n}, ${c}]`);
     }
@@ -376,7 +376,7 @@ describe.each(FLAVOURS)('CPU training kernels, %s SIMD build', (flavour) => {
         for (const format of [0, 1]) {
           const px = a.nan(batch * size), py = a.i32(new Int32Array(batch).fill(-1));
           a.fn('gatherBatch')(format ? pb : pf, format, pi, start, batch, size, pl, px, py);
-          const ref = gatherBatchRef(batch, c, h, w, format ? bytes : dataF, 'nchw', indices, start, labels, format ? table : undefined);
+          const ref = gatherBatchReference(batch, c, h, w, format ? bytes : dataF, 'nchw', indices, start, labels, format ? table : undefined);
           expectSame(a.readF32(px, batch * size), ref.x, `x ${format ? 'u8' : 'f32'} ${tag}`);
           expectEqual(a.readI32(py, batch), ref.y, `y ${tag}`);
         }
@@ -402,24 +402,24 @@ describe.each(FLAVOURS)('CPU training kernels, %s SIMD build', (flavour) => {
       rng.shuffle(partner);
       const pf = a.u32(flip), pl = a.f32(lambda), pp = a.u32(partner);
       const cases = [
-        { name: 'copy', f: 0, l: 0, p: 0, ref: augmentBatchRef(s, x) },
-        { name: 'flip', f: pf, l: 0, p: 0, ref: augmentBatchRef(s, x, flip) },
-        { name: 'mixup', f: 0, l: pl, p: pp, ref: augmentBatchRef(s, x, undefined, lambda, partner) },
-        { name: 'flip + mixup', f: pf, l: pl, p: pp, ref: augmentBatchRef(s, x, flip, lambda, partner) },
+        { name: 'copy', f: 0, l: 0, p: 0, ref: augmentBatchReference(s, x) },
+        { name: 'flip', f: pf, l: 0, p: 0, ref: augmentBatchReference(s, x, flip) },
+        { name: 'mixup', f: 0, l: pl, p: pp, ref: augmentBatchReference(s, x, undefined, lambda, partner) },
+        { name: 'flip + mixup', f: pf, l: pl, p: pp, ref: augmentBatchReference(s, x, flip, lambda, partner) },
       ];
       for (const k of cases) {
         const out = a.nan(len);
         a.fn('augmentBatch')(px, out, k.f, k.l, k.p, n, c, h, w);
-        if (k.l) expectClose(a.readF32(out, len), k.ref, { label: `${k.name} ${tag}` });
+        if (k.l) expectCloseF32(a.readF32(out, len), k.ref, { label: `${k.name} ${tag}` });
         else expectSame(a.readF32(out, len), k.ref, `${k.name} ${tag}`);
       }
       for (const classes of [2, 10, 17]) {
         const labels = Int32Array.from({ length: n }, () => rng.int(classes));
         const pt = a.nan(n * classes), pt2 = a.nan(n * classes), plab = a.i32(labels);
         a.fn('mixTargets')(plab, 0, 0, pt, n, classes);
-        expectSame(a.readF32(pt, n * classes), mixTargetsRef(n, classes, labels), `one-hot targets ${tag} ${classes}`);
+        expectSame(a.readF32(pt, n * classes), mixTargetsReference(n, classes, labels), `one-hot targets ${tag} ${classes}`);
         a.fn('mixTargets')(plab, pl, pp, pt2, n, classes);
-        expectClose(a.readF32(pt2, n * classes), mixTargetsRef(n, classes, labels, lambda, partner), { label: `mixed targets ${tag} ${classes}` });
+        expectCloseF32(a.readF32(pt2, n * classes), mixTargetsReference(n, classes, labels, lambda, partner), { label: `mixed targets ${tag} ${classes}` });
       }
     }
   });

@@ -1,4 +1,4 @@
-// The predictor's input encodings of a configuration (METHODS.md §11.2, §15.32).
+// The predictor's input encodings of a configuration (docs/methods.md#mobananas-encoding, docs/methods.md#odd-32).
 import type { Hyperparameter } from '../../space/params.ts';
 import type { SearchSpace } from '../../space/space.ts';
 import type { Config, ParamValue } from '../../space/types.ts';
@@ -11,12 +11,12 @@ export interface Encoder {
 }
 
 /**
- * The reference's `return_train_data` encoding [AS-IS] (§11.2), one feature per hyperparameter
+ * The reference's `return_train_data` encoding [AS-IS] (docs/methods.md#mobananas-encoding), one feature per hyperparameter
  * of the space (13 on the NAS space): first the active ones in the configuration's key order,
- * which for a ConfigSpace configuration is the space's order (§3.2; used here whatever order
+ * which for a ConfigSpace configuration is the space's order (docs/methods.md#space-order; used here whatever order
  * the object's keys have), then the missing (inactive) ones appended with value 0, also in the
  * space's order (on the NAS space exactly n_conv_1, n_conv_2, n_fc_1, n_fc_2, as the reference
- * appends them). Features are therefore not aligned across depths (§15.32). A value becomes:
+ * appends them). Features are therefore not aligned across depths (docs/methods.md#odd-32). A value becomes:
  *   1 if it equals True in Python (true, or the number 1: n_conv_l = 1, batch_size = 1, ...);
  *   0 if it equals False (false, or 0);
  *   v / upper for an int or float (linear even on a log scale: lr_init is ≈ 0 for most configs);
@@ -82,7 +82,7 @@ function slotOf(p: Hyperparameter, at: number): Slot | undefined {
 }
 
 /**
- * The repaired encoding (§15.32): every hyperparameter at a fixed position (the space's
+ * The repaired encoding (docs/methods.md#odd-32): every hyperparameter at a fixed position (the space's
  * order), so features align across depths; an inactive one is 0 there. Ints, floats and
  * ordinals use the space's unit-cube coordinate, on the log scale for log hyperparameters
  * (lr_init, widths, batch_size spread over [0, 1] instead of crowding near 0); numeric choices

@@ -1,14 +1,15 @@
-// MO-SH-BANANAS (METHODS.md §11): local search around the best architectures of an archive,
+// MO-SH-BANANAS (docs/methods.md#mobananas): local search around the best architectures of an archive,
 // guided by an ensemble of small neural networks that predict both objectives from a
 // configuration's encoding, with successive halving deciding which predicted-good children
 // earn a full-budget evaluation. Each iteration: train the ensemble on the archive, sort the
-// archive (fronts by §6.1 `nDS`, crowding by §6.2 `crowdingDist`), mutate the first numArch
+// archive (fronts by docs/methods.md#pareto-weak `nDS`, crowding by docs/methods.md#pareto-crowding `crowdingDist`), mutate the first numArch
 // members once each, choose selectModels children by a Thompson-like draw on their predicted
-// ranks (§11.5), run successive halving on them, and add the survivors to the archive.
+// ranks (docs/methods.md#mobananas-selection), run successive halving on them, and add the survivors to the archive.
 //
-// Two variants; the §15 items and what 'fixed' (the default) does about them:
-//   31 get_MOBANANAS (the plain loop) crashes: both variants offer it as
-//      `successiveHalving: false` (every chosen child evaluated at the top budget and kept).
+// Two variants; the docs/methods.md#oddities items and what 'fixed' (the default) does about them:
+//   31 get_MOBANANAS (the plain loop) crashes: both variants offer it as the method
+//      'mobananas-plain' (createMobananasPlain: every chosen child evaluated at the top budget
+//      and kept; the reference's 20/8/4/100 settings), or `successiveHalving: false` here.
 //   32 encoding ('paper': misaligned positions, `== True` mapping of the value 1, v / upper on
 //      log hyperparameters): one fixed position per hyperparameter with inactive ones 0, the
 //      unit-cube coordinate on the log scale, choices by value or one-hot (encoding.ts).
@@ -27,7 +28,7 @@
 //      a function of the current archive only; and targets standardised per objective (mean 0,
 //      sd 1 over the archive) instead of the paper's [−f0/10, f1], which suits the accuracy
 //      percentage but no other scale.
-// Both variants rank with the reference's own §6.1/§6.2 conventions (selection.ts).
+// Both variants rank with the reference's own docs/methods.md#pareto-weak/#pareto-crowding conventions (selection.ts).
 //
 // ask/tell: the initial sample and each rung are batches (any number may run at once); ask()
 // answers 'wait' while a batch has results outstanding. An iteration's planning (training,
@@ -52,7 +53,7 @@ import { resolveOptions, type MobananasOptions, type ResolvedMobananasOptions } 
 import { mobananasSchedule, rungSizes, type MobananasSchedule } from './schedule.ts';
 import { sortedPopulation, thompsonChoose } from './selection.ts';
 
-export { MOBANANAS_PRESETS, type MobananasOptions, type MobananasVariant } from './options.ts';
+export { MOBANANAS_OPTIONS, MOBANANAS_PLAIN_OPTIONS, MOBANANAS_PLAIN_PRESETS, MOBANANAS_PRESETS, type MobananasOptions, type MobananasVariant } from './options.ts';
 export { halvingBudgets, lastRungSurvivors, mobananasSchedule, rungSizes, type MobananasSchedule } from './schedule.ts';
 export { fixedEncoder, paperEncoder, type Encoder } from './encoding.ts';
 export { fixedMutation, paperMutation, truncatedNormal } from './mutation.ts';
@@ -84,7 +85,7 @@ export interface MobananasOptimizer extends Optimizer {
   readonly rung: number;
   /** the archive (full-budget members), in the order the method keeps it */
   archive(): MobananasMember[];
-  /** the archive's first front (§6.1) */
+  /** the archive's first front (docs/methods.md#pareto-weak) */
   front(): MobananasMember[];
 }
 
@@ -110,7 +111,7 @@ function streamSeed(seed: number, stream: number): number {
 const STREAM_PRIOR = 1, STREAM_MUTATION = 2, STREAM_THOMPSON = 3, STREAM_NETS = 4, STREAM_SHUFFLE = 5;
 
 class Mobananas implements MobananasOptimizer {
-  readonly method = 'mobananas';
+  readonly method: 'mobananas' | 'mobananas-plain';
   readonly variant: 'paper' | 'fixed';
   readonly schedule: MobananasSchedule;
   readonly encoder: Encoder;
@@ -121,7 +122,7 @@ class Mobananas implements MobananasOptimizer {
   private readonly thompsonRng: Rng;
   private readonly netRng: Rng;
   private readonly shuffleRng: Rng;
-  /** 'paper': the ensemble, created once (§15.36); 'fixed': the latest iteration's */
+  /** 'paper': the ensemble, created once (docs/methods.md#odd-36); 'fixed': the latest iteration's */
   private ensemble: MlpEnsemble | undefined;
   private store: Member[] = [];
   private phaseNow: MobananasPhase = 'init';
@@ -139,8 +140,9 @@ class Mobananas implements MobananasOptimizer {
   private targetShift: [number, number] = [0, 0];
   private targetScale: [number, number] = [1, 1];
 
-  constructor(ctx: OptimizerContext, options?: MobananasOptions) {
-    this.o = resolveOptions(ctx, options);
+  constructor(ctx: OptimizerContext, options: unknown, plain: boolean) {
+    this.o = resolveOptions(ctx, options, plain);
+    this.method = plain ? 'mobananas-plain' : 'mobananas';
     this.variant = this.o.variant;
     this.space = ctx.space;
     this.schedule = mobananasSchedule(this.variant, this.o);
@@ -230,7 +232,7 @@ class Mobananas implements MobananasOptimizer {
     m.evals++;
     const suggestion: Suggestion = {
       params: { ...m.x },
-      info: { method: 'mobananas', variant: this.variant, iteration: this.iterationNow, member: m.id, evaluation: m.evals, ...info },
+      info: { method: this.method, variant: this.variant, iteration: this.iterationNow, member: m.id, evaluation: m.evals, ...info },
     };
     if (m.parent !== undefined) suggestion.info!.parent = m.parent;
     if (m.budget !== undefined) suggestion.budget = m.budget;
@@ -243,7 +245,7 @@ class Mobananas implements MobananasOptimizer {
     return this.suggest(number, m, { phase: 'halving', rung: this.rungNow });
   }
 
-  /** One iteration's candidates (§11.6): train, sort the archive, mutate the parents, choose. */
+  /** One iteration's candidates (docs/methods.md#mobananas-loop): train, sort the archive, mutate the parents, choose. */
   private plan(): void {
     const o = this.o;
     const budget = this.schedule.budgets[0];
@@ -309,7 +311,7 @@ class Mobananas implements MobananasOptimizer {
     }
   }
 
-  /** Objective values → network targets: 'paper' [−f0/10, f1] (§11.4), 'fixed' standardised. */
+  /** Objective values → network targets: 'paper' [−f0/10, f1] (docs/methods.md#mobananas-predictor), 'fixed' standardised. */
   private toTargets(v: readonly number[]): [number, number] {
     if (this.variant === 'paper') return [-v[0] / 10, v[1]];
     return [(v[0] - this.targetShift[0]) / this.targetScale[0], (v[1] - this.targetShift[1]) / this.targetScale[1]];
@@ -330,7 +332,7 @@ class Mobananas implements MobananasOptimizer {
     this.rungNow = rung;
     const budget = this.schedule.budgets[rung];
     for (const m of members) {
-      // promotion re-trains from scratch at the new budget (§1.4)
+      // promotion re-trains from scratch at the new budget (docs/methods.md#fidelity)
       m.budget = budget;
       m.values = undefined;
     }
@@ -378,9 +380,18 @@ function view(m: Member): MobananasMember {
 }
 
 /**
- * Build MO-SH-BANANAS for a study (METHODS.md §11). See the top of this file for the two
+ * Build MO-SH-BANANAS for a study (docs/methods.md#mobananas). See the top of this file for the two
  * variants, batching through ask/tell and the handling of failed trials.
  * @throws RangeError for nObj ≠ 2, a bad option or a budget range that cannot be served
  * @example Study.create({ ..., method: 'mobananas' }, (ctx) => createMobananas(ctx, { preset: 'fashion' }))
  */
-export const createMobananas = ((ctx: OptimizerContext, options?: MobananasOptions): MobananasOptimizer => new Mobananas(ctx, options)) satisfies OptimizerFactory<MobananasOptions>;
+export const createMobananas = ((ctx: OptimizerContext, options?: MobananasOptions): MobananasOptimizer => new Mobananas(ctx, options, false)) satisfies OptimizerFactory<MobananasOptions>;
+
+/**
+ * Build plain MO-BANANAS (no successive halving; docs/methods.md#mobananas-plain): every
+ * chosen child is evaluated once at the full budget and enters the archive. Its defaults are
+ * the reference's get_MOBANANAS settings (20 initial, 8 parents, 4 chosen, 100 evaluations).
+ * @example Study.create({ ..., method: 'mobananas-plain' }, (ctx) => createMobananasPlain(ctx, { variant: 'paper' }))
+ */
+export const createMobananasPlain = ((ctx: OptimizerContext, options?: Omit<MobananasOptions, 'successiveHalving'>): MobananasOptimizer =>
+  new Mobananas(ctx, options, true)) satisfies OptimizerFactory<Omit<MobananasOptions, 'successiveHalving'>>;

@@ -1,10 +1,9 @@
-// MO-BANANAS's GAUSSIAN mutation (METHODS.md §11.3, §15.33-34). Every random draw comes from
+// MO-BANANAS's GAUSSIAN mutation (docs/methods.md#mobananas-mutation, docs/methods.md#odd-33–34). Every random draw comes from
 // the Rng passed in.
 import type { Rng } from '../../random/rng.ts';
 import type { SearchSpace } from '../../space/space.ts';
 import type { Config } from '../../space/types.ts';
-import { normalQuantile } from '../../surrogates/ehvi.ts';
-import { normalCdf } from '../../surrogates/parzen.ts';
+import { normalCdf, normalQuantile } from '../../math/normal.ts';
 import { repair, sampleDistinct } from '../shemoa/operators.ts';
 
 /**
@@ -19,13 +18,13 @@ export function truncatedNormal(rng: Rng, mean: number, sd: number, lo: number, 
 }
 
 /**
- * The reference's mutation [AS-IS] (§11.3): copy x, draw `count` distinct keys of x uniformly
+ * The reference's mutation [AS-IS] (docs/methods.md#mobananas-mutation): copy x, draw `count` distinct keys of x uniformly
  * (all of them when x has fewer), and for each drawn key that is mutable: an int or float gets
  * a normal draw around its value with sd = (upper − lower)/3 truncated to [lower, upper] on the
- * LINEAR scale (§15.33: a mutated lr_init is about half-normal on [1e-5, 1], mean ≈ 0.25), then
+ * LINEAR scale (docs/methods.md#odd-33: a mutated lr_init is about half-normal on [1e-5, 1], mean ≈ 0.25), then
  * an int is truncated toward zero (Python's int(), so the upper bound is practically never
  * reached); anything else (choices) is redrawn from its prior, possibly to the same value.
- * Drawn immutable keys are wasted (n_conv_l, n_fc_l: depths never change, §15.34). On spaces
+ * Drawn immutable keys are wasted (n_conv_l, n_fc_l: depths never change, docs/methods.md#odd-34). On spaces
  * whose mutable hyperparameters are condition parents (never on the NAS space) the child is
  * repaired: inactive values dropped, newly active ones drawn from the prior.
  */
@@ -47,7 +46,7 @@ export function paperMutation(rng: Rng, space: SearchSpace, x: Readonly<Config>,
 }
 
 /**
- * The repaired mutation (§15.33-34): `count` distinct keys drawn among the mutable active
+ * The repaired mutation (docs/methods.md#odd-33–34): `count` distinct keys drawn among the mutable active
  * hyperparameters that can change (no wasted draws); an int, float or ordinal moves by a normal
  * step of sd `sd` (default 1/3, the reference's range/3) on its unit-cube coordinate —
  * on the log scale for log hyperparameters — truncated to [0, 1] and decoded by the space

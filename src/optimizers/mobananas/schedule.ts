@@ -1,4 +1,4 @@
-// MO-SH-BANANAS's successive halving and iteration count (METHODS.md §11.6, §15.35).
+// MO-SH-BANANAS's successive halving and iteration count (docs/methods.md#mobananas-loop, docs/methods.md#odd-35).
 
 /** What one run does when nothing fails. */
 export interface MobananasSchedule {
@@ -49,7 +49,7 @@ export function rungSizes(variant: 'paper' | 'fixed', first: number, rungs: numb
 
 /**
  * Members of the last rung that enter the archive: 'paper' cuts to floor(len / 3) after the
- * last rung too (10 → 3 → 1 on [9, 25], §15.35); 'fixed' keeps every member evaluated at the
+ * last rung too (10 → 3 → 1 on [9, 25], docs/methods.md#odd-35); 'fixed' keeps every member evaluated at the
  * top budget.
  */
 export function lastRungSurvivors(variant: 'paper' | 'fixed', last: number): number {
@@ -60,7 +60,8 @@ export function lastRungSurvivors(variant: 'paper' | 'fixed', last: number): num
  * The whole schedule. 'paper': successive halving with eta hard-coded to 3 and the iteration
  * count (functionEvaluations − nInit) // (selectModels // eta) as coded (Fashion: 130 iterations
  * of 13 evaluations = 1700, not 400); 'fixed': halving with `eta`, and as many iterations as
- * fit the total. Without successive halving (plain MO-BANANAS) every chosen child is evaluated
+ * fit the total. A plan in which nobody survives the last rung is an error, not a run whose
+ * archive never grows. Without successive halving (plain MO-BANANAS) every chosen child is evaluated
  * once at the top budget and all enter the archive; iterations (total − nInit) // selectModels.
  */
 export function mobananasSchedule(
@@ -87,12 +88,20 @@ export function mobananasSchedule(
     : halvingBudgets(o.range.minBudget, o.range.maxBudget, shEta,
       variant === 'paper' || (Number.isInteger(o.range.minBudget) && Number.isInteger(o.range.maxBudget)));
   const sizes = rungSizes(variant, o.selectModels, budgets.length, shEta);
+  const survivors = lastRungSurvivors(variant, sizes[sizes.length - 1]);
+  if (survivors < 1) {
+    throw new RangeError(
+      `MO-SH-BANANAS ('${variant}'): successive halving of ${o.selectModels} chosen children over the rungs [${budgets.join(', ')}] ` +
+        `keeps [${sizes.join(', ')}] and then ${survivors}, so no member would ever enter the archive; ` +
+        `use fewer rungs (a larger minBudget: the paper's range is 5..25 epochs) or a larger selectModels`,
+    );
+  }
   const perIteration = sizes.reduce((a, b) => a + b, 0);
   const iterations = variant === 'paper' ? Math.floor(room / Math.floor(o.selectModels / o.eta)) : Math.floor(room / perIteration);
   return {
     budgets,
     sizes,
-    survivors: lastRungSurvivors(variant, sizes[sizes.length - 1]),
+    survivors,
     iterations,
     evaluations: o.nInit + iterations * perIteration,
   };

@@ -1,18 +1,18 @@
-// MO-BANANAS's ranking and selection (METHODS.md §6.1, §6.2, §11.5): the reference's own
+// MO-BANANAS's ranking and selection (docs/methods.md#pareto-weak, docs/methods.md#pareto-crowding, docs/methods.md#mobananas-selection): the reference's own
 // "sorted population" — fronts by `nDS_index` (weak dominance, first duplicate wins), each
 // front ordered by its `crowdingDist` — and the Thompson-like choice of children by the spread
-// of their ranks under the ensemble's networks. Used by both variants (§15 lists no bug here;
+// of their ranks under the ensemble's networks. Used by both variants (docs/methods.md#oddities lists no bug here;
 // items 7 and 8 are the conventions themselves, kept).
 import type { Rng } from '../../random/rng.ts';
 import { paperFronts, type Point2 } from '../shemoa/paper.ts';
 
 /**
- * §6.2 `crowdingDist` on one front (indices into points): sort the front by objective 0
+ * docs/methods.md#pareto-crowding `crowdingDist` on one front (indices into points): sort the front by objective 0
  * ascending (ties by index), min–max normalise each objective within the front, give the two
  * ends +∞ and every interior point the Euclidean distances to its two sorted neighbours
  * summed (not NSGA-II's per-objective sum), then order by (distance, index) descending — so of
  * the two infinite ends the larger index comes first. A one-point front is just that point;
- * an objective with a single value within the front (impossible on a 2-D §6.1 front of several
+ * an objective with a single value within the front (impossible on a 2-D docs/methods.md#pareto-weak front of several
  * points) normalises to 0.
  * @returns the front's indices, most isolated first
  */
@@ -57,7 +57,7 @@ function positions(order: readonly number[]): number[] {
 }
 
 /**
- * §11.5 `choose_models`: with the mean prediction μ(c) and each network's prediction P_m(c) of
+ * docs/methods.md#mobananas-selection `choose_models`: with the mean prediction μ(c) and each network's prediction P_m(c) of
  * every candidate c (objective space, minimised), rankMean[c] = position of c in
  * sortedPopulation(μ), rank_m[c] = its position in sortedPopulation(P_m),
  * sd[c] = sqrt(Σ_m (rank_m[c] − rankMean[c])² / (M − 1)) (0 for a single network),

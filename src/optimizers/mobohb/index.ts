@@ -1,4 +1,4 @@
-// MO-BOHB (Guerrero-Viu et al. 2021, METHODS.md §9): Hyperband brackets of successive halving
+// MO-BOHB (Guerrero-Viu et al. 2021, docs/methods.md#mobohb): Hyperband brackets of successive halving
 // whose stages promote by non-dominated sorting, and whose new configurations come from a
 // random fraction of prior draws and otherwise from MO-TPE fitted to the largest budget with
 // enough results. Driven through ask/tell.
@@ -12,7 +12,7 @@
 // 'wait' and 'done' touch neither state nor randomness, so the method is a function of the
 // seed and the ask/tell sequence (resume by replay).
 //
-// The reference code's oddities (METHODS.md §15), 'paper' variant / 'fixed' variant (default):
+// The reference code's oddities (docs/methods.md#oddities), 'paper' variant / 'fixed' variant (default):
 //  15 maxBrackets counts brackets (the init bracket included), not evaluations; the 24 h sleep
 //     is the study's maxSeconds. Both variants.
 //  16 trains int(budget), files ceil(budget) capped at 50 / trains and files one budget (schedule.ts)
@@ -31,6 +31,7 @@
 // Where nothing is broken, both variants do the same; ctx.referencePoint is not used (MO-BOHB's
 // hypervolumes use their own data-driven reference points).
 import { streamSeed as commonStreamSeed } from '../common.ts';
+import { mergeOptions, type CommonOptions, type OptionRules, type Presets } from '../options.ts';
 import type { AskResult, FinishedTrial, Optimizer, OptimizerContext, OptimizerFactory } from '../types.ts';
 import { Rng } from '../../random/rng.ts';
 import type { Config } from '../../space/types.ts';
@@ -41,11 +42,7 @@ import type { MobohbVariant } from './types.ts';
 
 export type { MobohbVariant } from './types.ts';
 
-export interface MobohbOptions {
-  /** defaults of one of the paper's example scripts (§13); explicit options override them */
-  preset?: 'flowers' | 'fashion';
-  /** 'fixed' (default) repairs the reference code's bugs; 'paper' reproduces them (§15) */
-  variant?: MobohbVariant;
+export interface MobohbOptions extends CommonOptions {
   /** configurations of the initial bracket (N_init), run at the maximum budget; default 10 */
   nInit?: number;
   /** candidates per hyperparameter drawn from the good estimator; default 24 */
@@ -68,16 +65,13 @@ export interface MobohbOptions {
   init?: boolean;
   /**
    * 'fixed' only: run integer budgets (ceil of the rung budget), as epochs need. Default: when
-   * both minBudget and maxBudget are integers. The 'paper' variant always truncates (§9.2).
+   * both minBudget and maxBudget are integers. The 'paper' variant always truncates (docs/methods.md#mobohb-budgets).
    */
   integerBudgets?: boolean;
 }
 
-type PresetOptions = Required<Pick<MobohbOptions,
-  'nInit' | 'numCandidates' | 'gamma' | 'minBudget' | 'maxBudget' | 'eta' | 'maxBrackets' | 'randomFraction' | 'minPointsInModel'>>;
-
-/** The example scripts' settings (§13): Flowers, and the (commented-out) Fashion block. */
-export const MOBOHB_PRESETS: Readonly<Record<'flowers' | 'fashion', Readonly<PresetOptions>>> = Object.freeze({
+/** The example scripts' settings (docs/methods.md#presets): Flowers, and the (commented-out) Fashion block. */
+export const MOBOHB_PRESETS: Presets<MobohbOptions> = Object.freeze({
   flowers: Object.freeze({
     nInit: 50, numCandidates: 24, gamma: 0.1, minBudget: 5, maxBudget: 25, eta: 2, maxBrackets: 2000, randomFraction: 1 / 6, minPointsInModel: 27,
   }),
@@ -141,57 +135,45 @@ const streamSeed = (...parts: number[]): number => commonStreamSeed(0x243f6a88, 
 
 const STREAM_COIN = 1, STREAM_PRIOR = 2, STREAM_TPE = 3;
 
-function resolve(ctx: OptimizerContext, options: MobohbOptions): Resolved {
-  const fn = 'createMobohb';
-  if (options === null || typeof options !== 'object') throw new TypeError(`${fn}: options must be an object`);
-  const preset = options.preset === undefined ? undefined : MOBOHB_PRESETS[options.preset];
-  if (options.preset !== undefined && !preset) throw new RangeError(`${fn}: preset must be 'flowers' or 'fashion', got ${JSON.stringify(options.preset)}`);
-  const variant = options.variant ?? 'fixed';
-  if (variant !== 'fixed' && variant !== 'paper') throw new RangeError(`${fn}: variant must be 'fixed' or 'paper', got ${JSON.stringify(variant)}`);
-  const pick = <K extends keyof PresetOptions>(k: K): PresetOptions[K] | undefined => options[k] ?? preset?.[k];
-  const int = (name: string, v: number, min: number): number => {
-    if (!(Number.isInteger(v) && v >= min)) throw new RangeError(`${fn}: ${name} must be an integer >= ${min}, got ${v}`);
-    return v;
-  };
-  const frac = (name: string, v: number): number => {
-    if (!(typeof v === 'number' && v >= 0 && v <= 1)) throw new RangeError(`${fn}: ${name} must be in [0, 1], got ${v}`);
-    return v;
-  };
+/** How MO-BOHB reads its options (known keys, presets). */
+export const MOBOHB_OPTIONS: OptionRules<MobohbOptions> = {
+  fn: 'createMobohb',
+  known: ['nInit', 'numCandidates', 'gamma', 'minBudget', 'maxBudget', 'eta', 'maxBrackets', 'randomFraction', 'minPointsInModel', 'init', 'integerBudgets'],
+  presets: MOBOHB_PRESETS,
+};
+
+function resolve(ctx: OptimizerContext, options: unknown): Resolved {
+  const { values: o, variant, check } = mergeOptions(MOBOHB_OPTIONS, ctx, options);
   const dim = ctx.space.dim;
-  const budgetless = ctx.minBudget === undefined && ctx.maxBudget === undefined && pick('minBudget') === undefined && pick('maxBudget') === undefined;
-  let maxBudget = pick('maxBudget') ?? ctx.maxBudget ?? pick('minBudget') ?? ctx.minBudget ?? 1;
-  let minBudget = pick('minBudget') ?? ctx.minBudget ?? maxBudget;
+  if (!(Number.isInteger(ctx.nObj) && ctx.nObj >= 1)) check.fail(`ctx.nObj must be a positive integer, got ${ctx.nObj}`);
+  const budgetless = ctx.minBudget === undefined && ctx.maxBudget === undefined && o.minBudget === undefined && o.maxBudget === undefined;
+  let maxBudget = o.maxBudget ?? ctx.maxBudget ?? o.minBudget ?? ctx.minBudget ?? 1;
+  let minBudget = o.minBudget ?? ctx.minBudget ?? maxBudget;
   if (budgetless) minBudget = maxBudget = 1;
-  if (!(Number.isFinite(minBudget) && Number.isFinite(maxBudget) && minBudget > 0 && minBudget <= maxBudget)) {
-    throw new RangeError(`${fn}: needs 0 < minBudget <= maxBudget, got ${minBudget}, ${maxBudget}`);
-  }
-  if (ctx.minBudget !== undefined && minBudget < ctx.minBudget) throw new RangeError(`${fn}: minBudget ${minBudget} is below the problem's ${ctx.minBudget}`);
-  if (ctx.maxBudget !== undefined && maxBudget > ctx.maxBudget) throw new RangeError(`${fn}: maxBudget ${maxBudget} is above the problem's ${ctx.maxBudget}`);
-  const eta = pick('eta') ?? 2;
-  if (!(typeof eta === 'number' && Number.isFinite(eta) && eta > 1)) throw new RangeError(`${fn}: eta must be a number > 1, got ${eta}`);
+  check.number('minBudget', minBudget, { above: 0 });
+  check.number('maxBudget', maxBudget, { above: 0 });
+  if (minBudget > maxBudget) check.fail(`needs minBudget <= maxBudget, got ${minBudget} > ${maxBudget}`);
+  if (ctx.minBudget !== undefined && minBudget < ctx.minBudget) check.fail(`options.minBudget ${minBudget} is below the problem's ${ctx.minBudget}`);
+  if (ctx.maxBudget !== undefined && maxBudget > ctx.maxBudget) check.fail(`options.maxBudget ${maxBudget} is above the problem's ${ctx.maxBudget}`);
+  const eta = check.number('eta', o.eta ?? 2, { above: 1 });
   // an integer, not Infinity: options are journalled as JSON, where Infinity would not survive
-  const maxBrackets = int('maxBrackets', pick('maxBrackets') ?? 2000, 1);
-  let minPointsInModel = int('minPointsInModel', pick('minPointsInModel') ?? 2 * dim + 1, 1);
+  const maxBrackets = check.int('maxBrackets', o.maxBrackets ?? 2000, 1);
+  let minPointsInModel = check.int('minPointsInModel', o.minPointsInModel ?? 2 * dim + 1, 1);
   // hpbandster raises a too small value to dim + 1 (with a warning)
   if (variant === 'paper' && minPointsInModel < dim + 1) minPointsInModel = dim + 1;
-  const init = options.init ?? true;
-  if (typeof init !== 'boolean') throw new TypeError(`${fn}: init must be a boolean, got ${JSON.stringify(init)}`);
-  const integerBudgets = options.integerBudgets ?? (Number.isInteger(minBudget) && Number.isInteger(maxBudget));
-  if (typeof integerBudgets !== 'boolean') throw new TypeError(`${fn}: integerBudgets must be a boolean, got ${JSON.stringify(integerBudgets)}`);
-  if (!(Number.isInteger(ctx.nObj) && ctx.nObj >= 1)) throw new RangeError(`${fn}: ctx.nObj must be a positive integer, got ${ctx.nObj}`);
   return {
     variant,
-    nInit: int('nInit', pick('nInit') ?? 10, 1),
-    numCandidates: int('numCandidates', pick('numCandidates') ?? 24, 1),
-    gamma: frac('gamma', pick('gamma') ?? 0.1),
+    nInit: check.int('nInit', o.nInit ?? 10, 1),
+    numCandidates: check.int('numCandidates', o.numCandidates ?? 24, 1),
+    gamma: check.probability('gamma', o.gamma ?? 0.1),
     minBudget,
     maxBudget,
     eta,
     maxBrackets,
-    randomFraction: frac('randomFraction', pick('randomFraction') ?? 1 / 6),
+    randomFraction: check.probability('randomFraction', o.randomFraction ?? 1 / 6),
     minPointsInModel,
-    init,
-    integerBudgets,
+    init: check.bool('init', o.init ?? true),
+    integerBudgets: check.bool('integerBudgets', o.integerBudgets ?? (Number.isInteger(minBudget) && Number.isInteger(maxBudget))),
     budgetless,
   };
 }
@@ -212,10 +194,10 @@ class Mobohb implements Optimizer {
   /** completed results in the order told, with the budget they are filed under */
   private readonly history: (Observation & { key: number })[] = [];
   private readonly counts = new Map<number, number>();
-  /** 'paper': the config generator's init flag, cleared by the first non-maximum budget (§15.17) */
+  /** 'paper': the config generator's init flag, cleared by the first non-maximum budget (docs/methods.md#odd-17) */
   private initFlag = true;
 
-  constructor(private readonly ctx: OptimizerContext, options: MobohbOptions) {
+  constructor(private readonly ctx: OptimizerContext, options: unknown) {
     this.o = resolve(ctx, options);
     const { variant, minBudget, maxBudget, eta } = this.o;
     this.rungs = numRungs(minBudget, maxBudget, eta, variant);
@@ -267,7 +249,7 @@ class Mobohb implements Optimizer {
     st.running.delete(trial.number);
     const v = trial.values;
     // failed or pruned trials (and malformed values) take part in neither promotion nor model;
-    // the reference code crashes on them (§15.25)
+    // the reference code crashes on them (docs/methods.md#odd-25)
     if (trial.state === 'complete' && Array.isArray(v) && v.length === this.ctx.nObj && v.every(Number.isFinite)) {
       const y = Float64Array.from(v);
       st.results.push({ entry: slot.entry, y });
@@ -328,7 +310,7 @@ class Mobohb implements Optimizer {
     const coin = this.coinRng.random() < randomFraction;
     const random = () => ({ params: space.sample(this.priorRng), source: 'random' as const });
     if (init) {
-      // 'paper': random until a budget other than the maximum is first asked for (§15.17); with
+      // 'paper': random until a budget other than the maximum is first asked for (docs/methods.md#odd-17); with
       // min = max budget that never happens. 'fixed': random in the initial bracket.
       const inInit = variant === 'paper' ? this.initFlag : b.plan.init;
       if (coin || inInit) return random();
@@ -337,7 +319,7 @@ class Mobohb implements Optimizer {
       // 'fixed' uses the model whenever one exists, as BOHB does
       return random();
     }
-    // the largest budget with enough results: 'paper' strictly more than minPointsInModel (§15.24)
+    // the largest budget with enough results: 'paper' strictly more than minPointsInModel (docs/methods.md#odd-24)
     let key = -Infinity;
     for (const [k, c] of this.counts) {
       const enough = variant === 'paper' ? c > minPointsInModel : c >= minPointsInModel;

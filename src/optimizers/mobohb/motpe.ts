@@ -1,4 +1,4 @@
-// MO-TPE (Ozaki et al. 2020) as MO-BOHB's config generator uses it (METHODS.md §9.5-9.6): every
+// MO-TPE (Ozaki et al. 2020) as MO-BOHB's config generator uses it (docs/methods.md#mobohb-sampler, docs/methods.md#mobohb-motpe): every
 // hyperparameter is drawn independently from a good/bad pair of Parzen estimators in the
 // unit-cube encoding of the search space.
 import type { Rng } from '../../random/rng.ts';
@@ -18,7 +18,7 @@ export interface Observation {
  * How one hyperparameter lives in the sampler's [0, 1] coordinates.
  *  - discrete (linear-scale integers, categorical and ordinal choices): k values at the cell
  *    centres (j + 1/2)/k, q = 1/k, support [0, 1]. This is the reference code's
- *    q = 1/(hi - lo), [-q/2, 1 + q/2] rescaled to [0, 1] (§9.6) and the space's own unit
+ *    q = 1/(hi - lo), [-q/2, 1 + q/2] rescaled to [0, 1] (docs/methods.md#mobohb-motpe) and the space's own unit
  *    encoding of choices. Unordered categoricals get the same treatment (the uniform space of
  *    the paper has none; the spec asks for the unit encoding with a q here).
  *  - continuous (floats, log-scale integers): the space's unit encoding (toUnit), on
@@ -54,7 +54,7 @@ export function hpCoding(space: SearchSpace, name: string, variant: MobohbVarian
         const k = p.upper - p.lower + 1;
         return { name, kind: 'discrete', lb: 0, ub: 1, q: 1 / k, k };
       }
-    // falls through: log-scale integers are continuous in the sampler (§9.6)
+    // falls through: log-scale integers are continuous in the sampler (docs/methods.md#mobohb-motpe)
     case 'float':
       if (variant === 'paper') return { name, kind: 'continuous', lb: space.toUnit(name, p.lower), ub: space.toUnit(name, p.upper), k: 0 };
       return { name, kind: 'continuous', lb: 0, ub: 1, k: 0 };
@@ -115,7 +115,7 @@ export class MotpeSampler {
    *
    * The split of an observation subset is computed once per call and shared by every
    * hyperparameter active in exactly the same observations; the reference code's cache keyed
-   * by the printed objective array can mix up different subsets (§15.22), this one cannot.
+   * by the printed objective array can mix up different subsets (docs/methods.md#odd-22), this one cannot.
    *
    * @param rngFor the random stream for hyperparameter i (the paper shares one among all)
    */

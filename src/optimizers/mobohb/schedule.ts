@@ -1,5 +1,5 @@
-// Hyperband's bracket schedule as MO-BOHB runs it (METHODS.md §9.3, hpbandster's
-// get_next_iteration), and the budgets a stage trains with and records (§9.2, §9.5, §15.16-17).
+// Hyperband's bracket schedule as MO-BOHB runs it (docs/methods.md#mobohb-brackets, hpbandster's
+// get_next_iteration), and the budgets a stage trains with and records (docs/methods.md#mobohb-budgets, docs/methods.md#mobohb-sampler, docs/methods.md#odd-16–17).
 import type { MobohbVariant } from './types.ts';
 
 /** One successive-halving bracket. */
@@ -33,7 +33,7 @@ export function rungBudgets(rungs: number, maxBudget: number, eta: number): numb
 
 /**
  * Bracket t of the schedule. With `init`, bracket 0 is one stage of nInit configurations at the
- * maximum budget (the paper hard-codes 25 = its maximum budget, §15.17) and consumes index 0.
+ * maximum budget (the paper hard-codes 25 = its maximum budget, docs/methods.md#odd-17) and consumes index 0.
  * Otherwise s = S - 1 - (t mod S), n0 = int(floor(S / (s + 1)) · eta^s),
  * ns[i] = max(int(n0 · eta^-i), 1), budgets = the last s + 1 rung budgets.
  */
@@ -50,7 +50,7 @@ export function bracketPlan(t: number, rungs: number, maxBudget: number, eta: nu
  * The budget a stage's trials are run with, within [minBudget, maxBudget]:
  *  - 'paper': the worker's int() truncation (6.25 -> 6, 12.5 -> 12, 25 -> 25), raised to
  *    minBudget if truncation falls below it (not an issue for the paper's 5..25 epochs).
- *  - 'fixed' (§15.16): with integer budgets (epochs), the ceiling, which is also what the model
+ *  - 'fixed' (docs/methods.md#odd-16): with integer budgets (epochs), the ceiling, which is also what the model
  *    records (7, 13, 25, the same ladder as SH-EMOA's); with real budgets, the budget itself.
  */
 export function trainingBudget(b: number, variant: MobohbVariant, integerBudgets: boolean, minBudget: number, maxBudget: number): number {
@@ -61,7 +61,7 @@ export function trainingBudget(b: number, variant: MobohbVariant, integerBudgets
 }
 
 /**
- * The budget under which the config generator files a result (§9.5): 'paper' min(ceil(b), 50)
+ * The budget under which the config generator files a result (docs/methods.md#mobohb-sampler): 'paper' min(ceil(b), 50)
  * of the scheduled budget b (7, 13, 25 while 6, 12, 25 epochs were trained); 'fixed' the
  * budget the trial actually ran with.
  */

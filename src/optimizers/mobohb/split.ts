@@ -1,6 +1,6 @@
-// MO-TPE's split of observations into "good" and "bad" (METHODS.md §9.6, Ozaki et al. 2020):
+// MO-TPE's split of observations into "good" and "bad" (docs/methods.md#mobohb-motpe, Ozaki et al. 2020):
 // whole non-dominated fronts while they fit, then the overflowing front's points chosen
-// greedily by hypervolume contribution. The same pieces truncate MO-BOHB's promotions (§9.4).
+// greedily by hypervolume contribution. The same pieces truncate MO-BOHB's promotions (docs/methods.md#mobohb-promotion).
 // Any number of objectives; ranks and volumes come from the Pareto kernels. Minimisation.
 import { hypervolume } from '../../pareto/hypervolume.ts';
 import { ndsort } from '../../pareto/ndsort.ts';
@@ -9,7 +9,7 @@ import type { MobohbVariant } from './types.ts';
 
 /**
  * The reference point for the greedy selections.
- *  - 'paper' (§15.21): w = the componentwise worst value, ref = max(1.1 w, 0.9 w, eps); a
+ *  - 'paper' (docs/methods.md#odd-21): w = the componentwise worst value, ref = max(1.1 w, 0.9 w, eps); a
  *    column of non-positive values (the negated accuracy) gets ref ≈ 0 instead of a point
  *    beyond its worst value.
  *  - 'fixed': 10 % of the range beyond the worst value, ref = w + 0.1 (w - best), so every
@@ -37,7 +37,7 @@ export function hvReference(points: Float64Array, nObj: number, variant: MobohbV
 /**
  * Whole fronts, best first, while together they hold at most `count` points (each front's
  * indices ascending), and the first front that does not fit (empty when none is left).
- * The reference code's loop never ends once every front is taken (§15.18, §15.23); this stops.
+ * The reference code's loop never ends once every front is taken (docs/methods.md#odd-18, docs/methods.md#odd-23); this stops.
  */
 export function frontsThatFit(ranks: Int32Array, count: number): { taken: number[]; next: number[] } {
   let maxRank = -1;
@@ -59,7 +59,7 @@ export function frontsThatFit(ranks: Int32Array, count: number): { taken: number
  * ties), starting from S = {}. Contributions are updated exactly as in the reference code:
  * c_j -= HV(S ∪ {max(a, j)}) - HV(S) after taking a.
  *
- * Starting from the empty set is kept in both variants (§15.21's second remark): every point
+ * Starting from the empty set is kept in both variants (docs/methods.md#odd-21's second remark): every point
  * of the overflowing front is dominated by a point of the better fronts already taken, so its
  * contribution to those would be zero and could not rank anything.
  *
@@ -103,9 +103,9 @@ export function greedyHvSelect(points: Float64Array, nObj: number, candidates: r
 
 /**
  * Split n observations (rows of `points`, newest first as the sampler orders them) into the
- * nLow "good" ones and the rest: whole fronts of the non-dominated sort (§6.4: duplicates
+ * nLow "good" ones and the rest: whole fronts of the non-dominated sort (docs/methods.md#pareto-ndsort: duplicates
  * share a rank) while they fit, the remaining slots filled from the next front by greedy
- * hypervolume contribution. No observations: both sets empty (the reference code hangs, §15.23).
+ * hypervolume contribution. No observations: both sets empty (the reference code hangs, docs/methods.md#odd-23).
  *
  * @returns good (in the order taken) and bad (ascending) row indices
  */

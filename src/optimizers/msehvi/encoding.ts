@@ -1,5 +1,5 @@
 // The unit-cube encoding of a search space as Ax's transform pipeline builds it for MS-EHVI
-// (METHODS.md §10.2), for any SearchSpace:
+// (docs/methods.md#msehvi-encoding), for any SearchSpace:
 //   int        1 dim: [lower - 0.49999, upper + 0.49999], log scale when log, min-max to [0, 1];
 //              decoded by rounding to the nearest integer (half to even, as Python's round)
 //   float      1 dim: [lower, upper], log scale when log, min-max to [0, 1]

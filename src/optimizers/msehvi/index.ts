@@ -1,29 +1,33 @@
-// MS-EHVI (METHODS.md §10): a Sobol initial design, then one point at a time maximising the
+// MS-EHVI (docs/methods.md#msehvi): an initial design, then one point at a time maximising the
 // expected hypervolume improvement of a GP surrogate, every evaluation at the full budget.
 //
-//  * Encoding (§10.2, encoding.ts): the mixed space in the unit cube, one-hot for choices of
+//  * Encoding (docs/methods.md#msehvi-encoding, encoding.ts): the mixed space in the unit cube, one-hot for choices of
 //    more than two values; proposals are decoded (rounded) into valid configurations.
-//  * Surrogate (§10.3): a GP (constant mean, Matérn-5/2 ARD times an output scale, BoTorch's
+//  * Surrogate (docs/methods.md#msehvi-surrogate): a GP (constant mean, Matérn-5/2 ARD times an output scale, BoTorch's
 //    Gamma(3, 6) / Gamma(2, 0.15) priors, standardised outputs) on the first objective. The
 //    second objective is known and deterministic: by default on the NAS spaces the exact
-//    log10 parameter count of the candidate's network (known.ts; 'paper': the §4.4
+//    log10 parameter count of the candidate's network (known.ts; 'paper': the docs/methods.md#cnn-approx-count
 //    approximation); it is evaluated on the rounded configuration and enters the acquisition
 //    with zero variance. Without a known objective (knownObjective: 'none', the default
 //    outside the NAS spaces) the second objective gets its own GP. The paper also fits a GP to
 //    the size objective and then overwrites its posterior; that GP has no effect and is not fitted.
-//  * Acquisition (§10.4): exact 2-objective EHVI for independent Gaussians (the WebAssembly kernel, src/surrogates/ehvi.ts)
+//  * Acquisition (docs/methods.md#msehvi-acquisition): exact 2-objective EHVI for independent Gaussians (the WebAssembly kernel, src/surrogates/ehvi.ts)
 //    w.r.t. the observed front and the study's reference point, in the minimisation space.
-//    It is optimised by 1000 scrambled-Sobol candidates in the encoded cube, the best few of
-//    which (distinct configurations) are refined by a local search of coordinate perturbations
-//    in the relaxed cube; every candidate is scored at the configuration it decodes to, so the
-//    value maximised is that of what is proposed (BoTorch's SLSQP on the relaxed acquisition
-//    is not reproduced).
-//  * Variants: 'fixed' (default) uses the exact parameter count and learns the GP's noise
-//    (bounded below by 1e-6 in standardised units: real trainings are noisy); 'paper' uses the
-//    §4.4 approximation (§15.29: the front still holds the observed true counts) and the
-//    FixedNoiseGP's noise 1e-7. Its QMC estimate of EHVI (128 samples) is replaced by the exact
-//    value in both variants; §15.28 (zero gradient of the known objective) does not arise since
-//    no gradients are used; §15.30 has no effect for q = 1.
+//    It is maximised as BoTorch's optimize_acqf does (acquisition.ts): 1000 raw scrambled-Sobol
+//    points of the encoded cube, 20 restarts drawn from them by BoTorch's Boltzmann heuristic
+//    (the best raw point always among them), each refined by a bounded L-BFGS on the relaxed
+//    acquisition (GP posterior at the continuous point, analytic gradients; the known objective
+//    at the rounded configuration, zero gradient: docs/methods.md#odd-28 kept). The end points and the raw
+//    points are then rounded by the back-transform and scored at the configurations they
+//    decode to, and the best configuration not proposed before is proposed (so the value
+//    maximised is that of what is proposed; BoTorch rounds its best relaxed optimum instead).
+//  * Variants: 'fixed' (default) uses the exact parameter count, learns the GP's noise
+//    (bounded below by 1e-6 in standardised units: real trainings are noisy) and draws the
+//    initial design from one scrambled Sobol sequence; 'paper' uses the docs/methods.md#cnn-approx-count approximation
+//    (docs/methods.md#odd-29: the front still holds the observed true counts), the FixedNoiseGP's noise 1e-7,
+//    and i.i.d. uniform initial draws (Ax builds a new randomly seeded Sobol generator per
+//    draw). Its QMC estimate of EHVI (128 samples) is replaced by the exact value in both
+//    variants; docs/methods.md#odd-30 has no effect for q = 1.
 //
 // Ask/tell: the initial design is handed out without waiting; afterwards ask() answers 'wait'
 // while a trial is running (the paper's loop is sequential), and draws further design points
@@ -31,25 +35,25 @@
 // comes from the seed and the trial number, the GP fit is warm-started from the previous
 // proposal's hyperparameters, so the method is a function of the seed and the ask/tell sequence.
 import { streamSeed as commonStreamSeed } from '../common.ts';
+import { mergeOptions, type CommonOptions, type OptionRules, type Presets, type Variant } from '../options.ts';
+import { NAS_PROBLEMS } from '../../space/nas.ts';
 import { Rng } from '../../random/rng.ts';
 import { Sobol } from '../../space/sobol.ts';
 import type { Config } from '../../space/types.ts';
 import { GaussianProcess, type GpFitOptions, type GpHyperparameters } from '../../surrogates/gp.ts';
-import type { AskResult, FinishedTrial, Optimizer, OptimizerContext, OptimizerFactory } from '../types.ts';
-import { ehvi2 } from '../../surrogates/ehvi.ts';
+import type { AskResult, FinishedTrial, Optimizer, OptimizerContext } from '../types.ts';
+import { staircase2 } from '../../surrogates/ehvi.ts';
+import { optimizeAcquisition } from './acquisition.ts';
 import { CubeEncoder } from './encoding.ts';
 import { isNasSpace, log10ParamCount, type KnownObjectiveFn } from './known.ts';
 
 export { CubeEncoder } from './encoding.ts';
+export { boltzmannRestarts, optimizeAcquisition } from './acquisition.ts';
 export { isNasSpace, log10ParamCount } from './known.ts';
 
-export type MsehviVariant = 'fixed' | 'paper';
+export type MsehviVariant = Variant;
 
-export interface MsehviOptions {
-  /** defaults of one of the paper's example scripts (§13); explicit options override them */
-  preset?: 'flowers' | 'fashion';
-  /** 'fixed' (default) or 'paper' (see the header) */
-  variant?: MsehviVariant;
+export interface MsehviOptions extends CommonOptions {
   /** Sobol initial design size (default 10; presets: flowers 50, fashion 10) */
   nInit?: number;
   /** stop after this many suggestions (default: never; the study's caps stop it) */
@@ -60,59 +64,42 @@ export interface MsehviOptions {
    * or a function of the configuration (not journalled: pass it again when resuming)
    */
   knownObjective?: 'numParams' | 'none' | KnownObjectiveFn;
-  /** network input [C, H, W] for the parameter count (default Flowers [3, 16, 16]) */
+  /**
+   * network input [C, H, W] for the parameter count (default: the problem's, Flowers
+   * [3, 16, 16] or Fashion [1, 28, 28]; Flowers on other problems). 'paper' ignores it: the
+   * reference's approximation assumes 3 channels and 10 classes (docs/methods.md#cnn-approx-count).
+   */
   input?: [number, number, number];
-  /** number of classes for the parameter count (default Flowers 17) */
+  /** number of classes for the parameter count (default: the problem's, 17 or 10) */
   numClasses?: number;
-  /** quasi-random candidates per proposal (default 1000) */
+  /** raw quasi-random points of the acquisition optimiser (default 1000, BoTorch raw_samples) */
   rawSamples?: number;
-  /** local searches, from the best distinct candidates (default 5) */
+  /** local optimisations from restarts drawn among the raw points (default 20, BoTorch num_restarts) */
   numRestarts?: number;
-  /** rounds of each local search (default 20) */
-  localSteps?: number;
-  /** neighbours scored per round (default 12) */
-  neighbours?: number;
+  /**
+   * the initial design: 'sobol' = one scrambled Sobol sequence (default), 'iid' = independent
+   * uniform draws ('paper' default: Ax seeds a new Sobol generator at random for every draw)
+   */
+  initialDesign?: 'sobol' | 'iid';
   /** overrides of the surrogate's fit options */
   gp?: GpFitOptions;
 }
 
-type PresetOptions = Required<Pick<MsehviOptions, 'nInit' | 'input' | 'numClasses'>>;
-
-/** The example scripts' settings (§13): N_init 50 for Flowers, 10 for Fashion, and each problem's network. */
-export const MSEHVI_PRESETS: Readonly<Record<'flowers' | 'fashion', Readonly<PresetOptions>>> = Object.freeze({
+/** The example scripts' settings (docs/methods.md#presets): N_init 50 for Flowers, 10 for Fashion, and each problem's network. */
+export const MSEHVI_PRESETS: Presets<MsehviOptions> = Object.freeze({
   flowers: Object.freeze({ nInit: 50, input: [3, 16, 16] as [number, number, number], numClasses: 17 }),
   fashion: Object.freeze({ nInit: 10, input: [1, 28, 28] as [number, number, number], numClasses: 10 }),
 });
 
 const streamSeed = (...parts: number[]): number => commonStreamSeed(0x6a09e667, ...parts);
 
-const STREAM_INIT = 1, STREAM_PROPOSE = 2;
+const STREAM_INIT = 1, STREAM_PROPOSE = 2, STREAM_IID = 3;
 
 /**
  * The front's points strictly inside the reference box, non-dominated, sorted by f1 ascending
- * (row-major k x 2). A proposal calls the kernel once per batch of its local search, all
- * against the same front: reducing the front once spares every call from filtering and
- * sorting it again, and EHVI does not change (dominated points and points outside the box
- * add nothing to it).
+ * (row-major k x 2): what a proposal scores EHVI against (staircase2 of the EHVI module).
  */
-export function staircase(front: Float64Array, reference: readonly [number, number]): Float64Array {
-  const [r1, r2] = reference;
-  const pts: [number, number][] = [];
-  for (let i = 0; i + 1 < front.length; i += 2) {
-    const a = front[i], b = front[i + 1];
-    if (a < r1 && b < r2) pts.push([a, b]);
-  }
-  pts.sort((p, q) => p[0] - q[0] || p[1] - q[1]);
-  const out: number[] = [];
-  let best = Infinity;
-  for (const [a, b] of pts) {
-    if (b < best) {
-      out.push(a, b);
-      best = b;
-    }
-  }
-  return Float64Array.from(out);
-}
+export const staircase: (front: Float64Array, reference: readonly [number, number]) => Float64Array = staircase2;
 
 interface Resolved {
   variant: MsehviVariant;
@@ -121,47 +108,47 @@ interface Resolved {
   known?: KnownObjectiveFn;
   rawSamples: number;
   numRestarts: number;
-  localSteps: number;
-  neighbours: number;
+  initialDesign: 'sobol' | 'iid';
   gp: GpFitOptions;
 }
 
-function resolve(ctx: OptimizerContext, options: MsehviOptions): Resolved {
-  const fn = 'createMsehvi';
-  if (options === null || typeof options !== 'object') throw new TypeError(`${fn}: options must be an object`);
-  const preset = options.preset === undefined ? undefined : MSEHVI_PRESETS[options.preset];
-  if (options.preset !== undefined && !preset) throw new RangeError(`${fn}: preset must be 'flowers' or 'fashion', got ${JSON.stringify(options.preset)}`);
-  const variant = options.variant ?? 'fixed';
-  if (variant !== 'fixed' && variant !== 'paper') throw new RangeError(`${fn}: variant must be 'fixed' or 'paper', got ${JSON.stringify(variant)}`);
-  if (ctx.nObj !== 2) throw new RangeError(`${fn}: MS-EHVI handles 2 objectives, the study has ${ctx.nObj}`);
-  const int = (name: string, v: number, min: number): number => {
-    if (!(Number.isInteger(v) && v >= min)) throw new RangeError(`${fn}: ${name} must be an integer >= ${min}, got ${v}`);
-    return v;
-  };
-  const input = options.input ?? preset?.input ?? [3, 16, 16];
+/** How MS-EHVI reads its options (known keys, presets). */
+export const MSEHVI_OPTIONS: OptionRules<MsehviOptions> = {
+  fn: 'createMsehvi',
+  known: ['nInit', 'maxEvaluations', 'knownObjective', 'input', 'numClasses', 'rawSamples', 'numRestarts', 'initialDesign', 'gp'],
+  presets: MSEHVI_PRESETS,
+};
+
+function resolve(ctx: OptimizerContext, options: unknown): Resolved {
+  const fn = MSEHVI_OPTIONS.fn;
+  const { values: o, variant, check } = mergeOptions(MSEHVI_OPTIONS, ctx, options);
+  if (ctx.nObj !== 2) check.fail(`MS-EHVI handles 2 objectives, the study has ${ctx.nObj}`);
+  const int = (name: string, v: unknown, min: number): number => check.int(name, v, min);
+  // the network counted by the known objective: the problem's own unless given (docs/methods.md#msehvi-known)
+  const problem = ctx.problem === 'flowers' || ctx.problem === 'fashion' ? NAS_PROBLEMS[ctx.problem] : NAS_PROBLEMS.flowers;
+  const input = o.input ?? [...problem.shape];
   if (!Array.isArray(input) || input.length !== 3 || !input.every((v) => Number.isInteger(v) && v >= 1)) {
-    throw new RangeError(`${fn}: input must be [C, H, W] positive integers, got ${JSON.stringify(input)}`);
+    check.fail(`options.input must be [C, H, W] positive integers, got ${JSON.stringify(input)}`);
   }
-  const numClasses = int('numClasses', options.numClasses ?? preset?.numClasses ?? 17, 1);
+  const numClasses = int('numClasses', o.numClasses ?? problem.classes, 1);
   const nas = isNasSpace(ctx.space);
-  const ko = options.knownObjective ?? (nas ? 'numParams' : 'none');
+  const ko = o.knownObjective ?? (nas ? 'numParams' : 'none');
   let known: KnownObjectiveFn | undefined;
   if (typeof ko === 'function') known = ko;
   else if (ko === 'numParams') {
-    if (!nas) throw new RangeError(`${fn}: knownObjective 'numParams' needs the NAS search space (n_conv_l, n_conv_0, ..., global_avg_pooling)`);
-    known = log10ParamCount(variant, input, numClasses);
-  } else if (ko !== 'none') throw new RangeError(`${fn}: knownObjective must be 'numParams', 'none' or a function, got ${JSON.stringify(ko)}`);
-  const gp = options.gp ?? {};
+    if (!nas) check.fail(`options.knownObjective 'numParams' needs the NAS search space (n_conv_l, n_conv_0, ..., global_avg_pooling)`);
+    known = log10ParamCount(variant, [input[0], input[1], input[2]], numClasses);
+  } else if (ko !== 'none') check.fail(`options.knownObjective must be 'numParams', 'none' or a function, got ${JSON.stringify(ko)}`);
+  const gp = o.gp ?? {};
   if (gp === null || typeof gp !== 'object') throw new TypeError(`${fn}: options.gp must be an object of GP fit options`);
   return {
     variant,
-    nInit: int('nInit', options.nInit ?? preset?.nInit ?? 10, 1),
-    maxEvaluations: options.maxEvaluations === undefined ? Infinity : int('maxEvaluations', options.maxEvaluations, 0),
+    nInit: int('nInit', o.nInit ?? 10, 1),
+    maxEvaluations: o.maxEvaluations === undefined ? Infinity : int('maxEvaluations', o.maxEvaluations, 0),
     known,
-    rawSamples: int('rawSamples', options.rawSamples ?? 1000, 1),
-    numRestarts: int('numRestarts', options.numRestarts ?? 5, 0),
-    localSteps: int('localSteps', options.localSteps ?? 20, 0),
-    neighbours: int('neighbours', options.neighbours ?? 12, 1),
+    rawSamples: int('rawSamples', o.rawSamples ?? 1000, 1),
+    numRestarts: int('numRestarts', o.numRestarts ?? 20, 0),
+    initialDesign: check.oneOf('initialDesign', o.initialDesign ?? (variant === 'paper' ? 'iid' : 'sobol'), ['sobol', 'iid'] as const),
     gp,
   };
 }
@@ -172,13 +159,6 @@ interface Observation {
   values: number[];
 }
 
-/** Scored candidates: relaxed points, their configurations, rounded points and EHVI. */
-interface Scored {
-  u: Float64Array[];
-  configs: Config[];
-  ehvi: Float64Array;
-}
-
 /** The method, with its encoding and known objective exposed for inspection. */
 export interface MsehviOptimizer extends Optimizer {
   readonly encoder: CubeEncoder;
@@ -186,7 +166,7 @@ export interface MsehviOptimizer extends Optimizer {
   readonly knownObjective?: KnownObjectiveFn;
 }
 
-export const createMsehvi: OptimizerFactory<MsehviOptions> = (ctx, options = {}): MsehviOptimizer => {
+export const createMsehvi = (ctx: OptimizerContext, options: MsehviOptions = {}): MsehviOptimizer => {
   const o = resolve(ctx, options);
   const space = ctx.space;
   const enc = new CubeEncoder(space);
@@ -201,9 +181,14 @@ export const createMsehvi: OptimizerFactory<MsehviOptions> = (ctx, options = {})
   const seen = new Set<string>();
   const warm: (GpHyperparameters | undefined)[] = [undefined, undefined];
 
-  const fromDesign = (): Config => {
-    const u = design.next();
-    return D === 0 ? enc.decode([]) : enc.decode(u);
+  /** The design's label in the suggestion's info. */
+  const designSource = o.initialDesign === 'iid' ? 'random' : 'sobol';
+  /** A design point for trial `number`: the next point of the Sobol sequence, or a uniform draw seeded by the number. */
+  const fromDesign = (number: number): Config => {
+    if (D === 0) return enc.decode([]);
+    if (o.initialDesign === 'sobol') return enc.decode(design.next());
+    const rng = new Rng(streamSeed(ctx.seed, STREAM_IID, number));
+    return enc.decode(Float64Array.from({ length: D }, () => rng.random()));
   };
 
   const fitOptions = (k: number, rng: Rng): GpFitOptions => ({
@@ -216,62 +201,6 @@ export const createMsehvi: OptimizerFactory<MsehviOptions> = (ctx, options = {})
     seed: rng.nextU32(),
     init: warm[k],
   });
-
-  /** EHVI of relaxed points (each scored at the configuration it decodes to). */
-  const scorer = (models: (GaussianProcess | undefined)[], front: Float64Array) => (us: Float64Array[]): Scored => {
-    const m = us.length;
-    const rounded = new Float64Array(m * D);
-    const configs = us.map((u, i) => enc.decodeInto(u, rounded, i * D));
-    const mean = new Float64Array(2 * m), std = new Float64Array(2 * m);
-    for (let k = 0; k < 2; k++) {
-      const model = models[k];
-      if (model) {
-        const p = model.predict(rounded);
-        for (let i = 0; i < m; i++) {
-          mean[2 * i + k] = p.mean[i];
-          std[2 * i + k] = Math.sqrt(p.variance[i]);
-        }
-      } else {
-        for (let i = 0; i < m; i++) {
-          const v = o.known!(configs[i]);
-          if (!Number.isFinite(v)) throw new RangeError(`msehvi: the known objective returned ${v} for ${JSON.stringify(configs[i])}`);
-          mean[2 * i + k] = v;
-        }
-      }
-    }
-    return { u: us, configs, ehvi: ehvi2(front, ref, mean, std) };
-  };
-
-  /** One neighbour of u: one or two encoded hyperparameters perturbed. */
-  const neighbour = (u: Float64Array, sigma: number, rng: Rng): Float64Array => {
-    const v = Float64Array.from(u);
-    const changes = rng.random() < 0.3 ? 2 : 1;
-    for (let c = 0; c < changes; c++) {
-      const p = enc.params[rng.int(enc.params.length)];
-      const off = p.offset;
-      switch (p.kind) {
-        case 'int':
-        case 'float':
-        case 'ordinal': {
-          const x = rng.random() < 0.2 ? rng.random() : v[off] + sigma * rng.normal();
-          v[off] = x < 0 ? 0 : x > 1 ? 1 : x;
-          break;
-        }
-        case 'binary':
-          v[off] = v[off] >= 0.5 ? 0 : 1;
-          break;
-        case 'onehot': {
-          let cur = 0;
-          for (let w = 1; w < p.width; w++) if (v[off + w] > v[off + cur]) cur = w;
-          let next = rng.int(p.width - 1);
-          if (next >= cur) next++;
-          for (let w = 0; w < p.width; w++) v[off + w] = w === next ? 1 : 0;
-          break;
-        }
-      }
-    }
-    return v;
-  };
 
   const propose = (number: number): { params: Config; info: Record<string, unknown> } => {
     const rng = new Rng(streamSeed(ctx.seed, STREAM_PROPOSE, number));
@@ -295,58 +224,19 @@ export const createMsehvi: OptimizerFactory<MsehviOptions> = (ctx, options = {})
     } catch (err) {
       for (const m of models) m?.dispose();
       // A surrogate that cannot be fitted (degenerate data): fall back to the design.
-      return { params: fromDesign(), info: { source: 'sobol', reason: err instanceof Error ? err.message : String(err) } };
+      return { params: fromDesign(number), info: { source: designSource, reason: err instanceof Error ? err.message : String(err) } };
     }
     try {
-      const score = scorer(models, staircase(front, ref));
-      const best = new Map<string, { config: Config; value: number }>();
-      const note = (s: Scored) => {
-        s.configs.forEach((c, i) => {
-          const k = key(c);
-          const prev = best.get(k);
-          if (!prev || s.ehvi[i] > prev.value) best.set(k, { config: c, value: s.ehvi[i] });
-        });
-      };
-      const sobol = new Sobol(Math.max(1, D), { seed: rng.nextU32() });
-      const raw = Array.from({ length: o.rawSamples }, () => sobol.next().subarray(0, D));
-      const rawScored = score(raw);
-      note(rawScored);
-      // Local searches from the best distinct raw candidates.
-      const order = Array.from({ length: raw.length }, (_, i) => i).sort((a, b) => rawScored.ehvi[b] - rawScored.ehvi[a] || a - b);
-      const startKeys = new Set<string>();
-      const starts: number[] = [];
-      for (const i of order) {
-        if (starts.length >= o.numRestarts) break;
-        const k = key(rawScored.configs[i]);
-        if (startKeys.has(k)) continue;
-        startKeys.add(k);
-        starts.push(i);
-      }
-      for (const i of starts) {
-        let cur = raw[i], curVal = rawScored.ehvi[i];
-        let sigma = 0.1;
-        for (let step = 0; step < o.localSteps; step++) {
-          const batch = Array.from({ length: o.neighbours }, () => neighbour(cur, sigma, rng));
-          const s = score(batch);
-          note(s);
-          let bi = 0;
-          for (let j = 1; j < batch.length; j++) if (s.ehvi[j] > s.ehvi[bi]) bi = j;
-          if (s.ehvi[bi] > curVal) {
-            cur = batch[bi];
-            curVal = s.ehvi[bi];
-          } else {
-            sigma = Math.max(0.01, sigma * 0.7);
-          }
-        }
-      }
+      const acq = optimizeAcquisition(
+        { encoder: enc, models: [models[0], models[1]], known: o.known, front: staircase2(front, ref), reference: ref },
+        { rawSamples: o.rawSamples, numRestarts: o.numRestarts },
+        rng,
+      );
       // The best candidate not proposed before.
-      let pick: { config: Config; value: number } | undefined;
-      for (const [k, c] of best) {
-        if (seen.has(k)) continue;
-        if (!pick || c.value > pick.value) pick = c;
-      }
-      if (!pick) return { params: fromDesign(), info: { source: 'sobol', reason: 'every candidate was proposed before' } };
-      return { params: pick.config, info: { source: 'ehvi', ehvi: Number.isFinite(pick.value) ? pick.value : 0 } };
+      const pick = acq.candidates.find((c) => !seen.has(c.key));
+      if (!pick) return { params: fromDesign(number), info: { source: designSource, reason: 'every candidate was proposed before' } };
+      const finite = (v: number) => (Number.isFinite(v) ? v : 0);
+      return { params: pick.config, info: { source: 'ehvi', ehvi: finite(pick.value), ehviRelaxed: finite(acq.relaxedBest), origin: pick.origin } };
     } finally {
       for (const m of models) m?.dispose();
     }
@@ -361,13 +251,13 @@ export const createMsehvi: OptimizerFactory<MsehviOptions> = (ctx, options = {})
       let params: Config;
       let info: Record<string, unknown>;
       if (asked < o.nInit) {
-        params = fromDesign();
-        info = { source: 'sobol' };
+        params = fromDesign(number);
+        info = { source: designSource };
       } else if (running.size > 0) {
         return { kind: 'wait' };
       } else if (observations.length < 2 || D === 0) {
-        params = fromDesign();
-        info = { source: 'sobol' };
+        params = fromDesign(number);
+        info = { source: designSource };
       } else {
         ({ params, info } = propose(number));
       }

@@ -1,8 +1,8 @@
-// The known, deterministic second objective of MS-EHVI (METHODS.md §10.3): the log10
+// The known, deterministic second objective of MS-EHVI (docs/methods.md#msehvi-surrogate): the log10
 // parameter count of the candidate network. Variant 'fixed' (default) counts the network that
-// is actually built (§4.3, for the problem's input shape and classes); 'paper' uses the
-// reference code's approximation extract_num_parameters (§4.4: 3 input channels, 10 classes,
-// flatten factors 64/16/4), which MS-EHVI's candidate predictions used there (§15.3, §15.29).
+// is actually built (docs/methods.md#cnn-param-count, for the problem's input shape and classes); 'paper' uses the
+// reference code's approximation extract_num_parameters (docs/methods.md#cnn-approx-count: 3 input channels, 10 classes,
+// flatten factors 64/16/4), which MS-EHVI's candidate predictions used there (docs/methods.md#odd-3, docs/methods.md#odd-29).
 import type { SearchSpace } from '../../space/space.ts';
 import { toNetworkConfig } from '../../space/nas.ts';
 import type { Config } from '../../space/types.ts';

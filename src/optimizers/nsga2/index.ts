@@ -7,9 +7,11 @@ import { crowdingDistance } from '../../pareto/crowdingDistance.ts';
 import { ndsort } from '../../pareto/ndsort.ts';
 import { Rng } from '../../random/rng.ts';
 import type { Config } from '../../space/types.ts';
+import { mergeOptions, type CommonOptions, type OptionRules } from '../options.ts';
 import type { AskResult, FinishedTrial, Optimizer, OptimizerFactory } from '../types.ts';
 
-export interface Nsga2Options {
+/** NSGA-II is not one of the paper's methods: it has no 'paper' variant and no presets. */
+export interface Nsga2Options extends CommonOptions {
   populationSize?: number;
   /** crossover probability per pair (default 0.9) and SBX distribution index (default 15) */
   crossoverProb?: number;
@@ -27,16 +29,22 @@ interface Member {
   values: number[];
 }
 
+/** How NSGA-II reads its options. */
+export const NSGA2_OPTIONS: OptionRules<Nsga2Options> = {
+  fn: 'createNsga2',
+  known: ['populationSize', 'crossoverProb', 'crossoverEta', 'mutationProb', 'mutationEta', 'generations'],
+  variants: ['fixed'],
+};
+
 export const createNsga2: OptimizerFactory<Nsga2Options> = (ctx, options = {}) => {
-  const fn = 'nsga2';
-  const N = options.populationSize ?? 50;
-  if (!Number.isInteger(N) || N < 4) throw new RangeError(`${fn}: options.populationSize must be an integer >= 4, got ${N}`);
+  const { values: o, check } = mergeOptions(NSGA2_OPTIONS, ctx, options);
+  const N = check.int('populationSize', o.populationSize ?? 50, 4);
   const dim = ctx.space.dim;
-  const pc = options.crossoverProb ?? 0.9;
-  const etaC = options.crossoverEta ?? 15;
-  const pm = options.mutationProb ?? 1 / dim;
-  const etaM = options.mutationEta ?? 20;
-  const maxGen = options.generations ?? Infinity;
+  const pc = check.probability('crossoverProb', o.crossoverProb ?? 0.9);
+  const etaC = check.number('crossoverEta', o.crossoverEta ?? 15, { min: 0 });
+  const pm = check.probability('mutationProb', o.mutationProb ?? 1 / Math.max(1, dim));
+  const etaM = check.number('mutationEta', o.mutationEta ?? 20, { min: 0 });
+  const maxGen = o.generations === undefined ? Infinity : check.int('generations', o.generations, 1);
   const rng = new Rng(ctx.seed);
 
   let population: Member[] = [];

@@ -1,31 +1,35 @@
-// SH-EMOA (METHODS.md §8): a steady-state (μ + 1) evolutionary algorithm with 2-D hypervolume
+// SH-EMOA (docs/methods.md#shemoa): a steady-state (μ + 1) evolutionary algorithm with 2-D hypervolume
 // survival (SMS-EMOA's) whose evaluation budget rises over successive-halving "rungs"; every
 // rung change re-evaluates the whole population at the new budget.
 //
 // Two variants:
 //   'paper' — the reference code as it behaves, oddities included: scalar-key ordering and
-//     tournament (§15.10), first-duplicate-wins fronts (§6.1, §15.7), shoelace HV2D with no
-//     clipping (§6.3, §15.9), 5 mutation keys drawn among all keys (§15.11), ladder without
-//     bmin and an overshooting step count (§15.12-13), survival removing the first member
-//     with the chosen fitness (§15.14).
+//     tournament (docs/methods.md#odd-10), first-duplicate-wins fronts (docs/methods.md#pareto-weak, docs/methods.md#odd-7), shoelace HV2D with no
+//     clipping (docs/methods.md#pareto-hv2d, docs/methods.md#odd-9), depths frozen and 5 mutation keys drawn among all keys (docs/methods.md#odd-11), ladder without
+//     bmin and an overshooting step count (docs/methods.md#odd-12–13), survival removing the first member
+//     with the chosen fitness (docs/methods.md#odd-14).
 //   'fixed' (default) — the same algorithm with those repaired:
-//     §15.7/§15.10  order the population by Pareto rank (ndsort kernel; duplicates share a
+//     docs/methods.md#odd-7/#odd-10  order the population by Pareto rank (ndsort kernel; duplicates share a
 //       rank), then exclusive hypervolume contribution within the front (hvContributions
 //       kernel), instead of the key (c − f0)·f1. That key only means "better" while f0 < c
 //       and f1 ≤ 0 (on all-positive objectives it prefers larger f0), depends on the units,
 //       and contradicts the hypervolume survival it feeds; rank + contribution is SMS-EMOA's
 //       own criterion, invariant to the objective order, and makes the tournament prefer what
 //       survival keeps.
-//     §15.9   points outside the reference box contribute nothing (the kernel's semantics,
+//     docs/methods.md#odd-9   points outside the reference box contribute nothing (the kernel's semantics,
 //       equivalent to clipping them onto the box) instead of a self-intersecting polygon;
 //       among such points the farther outside ranks lower.
-//     §15.11  mutation draws its keys among the mutable active keys only, so it changes
-//       min(mutatedKeys, #mutable) values.
-//     §15.12  the ladder runs geometrically from bmin to bmax, both included (schedule.ts).
-//     §15.13  the step counts make the total exactly maxEvaluations, re-evaluations included.
-//     §15.14  survival removes the very member chosen (by identity), and the degenerate
+//     docs/methods.md#odd-11  depths (n_conv_l, n_fc_l) are mutable, as in MO-BANANAS's default variant, so
+//       the set of depths is not fixed by the initial population (a child whose depth changes
+//       drops the widths that became inactive and draws the new ones from the prior); and
+//       mutation draws its keys among the mutable active keys only, so it changes
+//       min(mutatedKeys, #mutable) values. notMutable freezes any hyperparameters again.
+//     docs/methods.md#odd-12  the ladder runs geometrically from bmin to bmax, both included (schedule.ts).
+//     docs/methods.md#odd-13  the step counts make the total exactly maxEvaluations, re-evaluations included.
+//     docs/methods.md#odd-14  survival removes the very member chosen (by identity), and the degenerate
 //       zero-area front cannot crash (ties in contribution are broken, never left unchosen).
-//     Also: recombination picks a partner other than the parent when there is one (a clone of
+//     Also: the scalar key's objective order comes from the problem (the objective named
+//       num_params is the size; options.objectiveOrder overrides), and recombination picks a partner other than the parent when there is one (a clone of
 //       the parent would waste an evaluation; the reference allows it).
 //
 // ask/tell: the reference runs sequentially; here the initial population and each rung's
@@ -51,7 +55,7 @@ import { resolveOptions, type ResolvedShemoaOptions, type ShemoaOptions } from '
 import { paperFronts, paperLeastContributor, type Point2 } from './paper.ts';
 import { shemoaSchedule, type ShemoaSchedule } from './schedule.ts';
 
-export { SHEMOA_PRESETS, type ShemoaOptions, type ShemoaVariant } from './options.ts';
+export { SHEMOA_OPTIONS, SHEMOA_PRESETS, type ShemoaOptions, type ShemoaVariant } from './options.ts';
 export { fixedBudgets, fixedSteps, paperBudgets, paperSteps, shemoaSchedule, type ShemoaSchedule } from './schedule.ts';
 
 /** A population member as the method reports it. */
@@ -78,7 +82,7 @@ export interface ShemoaOptimizer extends Optimizer {
    * population or a rung's re-evaluation is being evaluated
    */
   population(): ShemoaMember[];
-  /** the method's result (§8.5): the members on the first front of the current population */
+  /** the method's result (docs/methods.md#shemoa-algorithm): the members on the first front of the current population */
   front(): ShemoaMember[];
 }
 
@@ -219,7 +223,7 @@ class Shemoa implements ShemoaOptimizer {
       this.rungNow++;
       this.stepsDone = 0;
       if (this.pop.length > 0) {
-        // every member is retrained from scratch at the new budget, in population order (§8.5)
+        // every member is retrained from scratch at the new budget, in population order (docs/methods.md#shemoa-algorithm)
         for (const m of this.pop) {
           m.budget = this.budget;
           m.values = undefined;
@@ -233,7 +237,7 @@ class Shemoa implements ShemoaOptimizer {
     }
   }
 
-  /** One step's child (§8.5 step()): tournament parent, then mutation or recombination. */
+  /** One step's child (docs/methods.md#shemoa-algorithm step()): tournament parent, then mutation or recombination. */
   private makeChild(): { child: Member; info: Record<string, unknown> } {
     const rng = this.rng, o = this.o;
     if (this.pop.length === 0) {
@@ -281,7 +285,7 @@ class Shemoa implements ShemoaOptimizer {
     const last = fronts[fronts.length - 1];
     const chosen = last.length === 1 ? last[0] : paperLeastContributor(pts, last, this.paperReference());
     // [AS-IS] remove the FIRST member with exactly the chosen fitness, which with duplicates
-    // may be another individual than the one on the last front (§15.14)
+    // may be another individual than the one on the last front (docs/methods.md#odd-14)
     const target = pts[chosen];
     const first = pts.findIndex((q) => q[0] === target[0] && q[1] === target[1]);
     pop.splice(first, 1);
@@ -332,7 +336,7 @@ class Shemoa implements ShemoaOptimizer {
   }
 
   /**
-   * The reference's key (c − f0)·f1 = (15 − log10 P)·(−acc%) (§8.4), made generic: f0, f1 are
+   * The reference's key (c − f0)·f1 = (15 − log10 P)·(−acc%) (docs/methods.md#shemoa-key), made generic: f0, f1 are
    * the objectives objectiveOrder names (f0 plays log10 P, f1 plays −acc%), and f1 is measured
    * from the reference point, f1 − r1, because the reference's accuracy objective is ≤ 0 = r1;
    * c defaults to r0 + 7 (the reference's 15 = 8 + 7). On the paper's problems (r = [8, 0])
@@ -360,7 +364,7 @@ function view(m: Member): ShemoaMember {
 }
 
 /**
- * Build SH-EMOA for a study (METHODS.md §8). See the top of this file for the two variants,
+ * Build SH-EMOA for a study (docs/methods.md#shemoa). See the top of this file for the two variants,
  * batching through ask/tell and the handling of failed trials.
  * @throws RangeError for nObj ≠ 2, a bad option or a budget range that cannot be served
  * @example Study.create({ ..., method: 'shemoa' }, (ctx) => createShemoa(ctx, { preset: 'fashion' }))

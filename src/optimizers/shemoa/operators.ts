@@ -1,5 +1,5 @@
 // SH-EMOA's variation operators: tournament selection, UNIFORM mutation and UNIFORM
-// recombination (METHODS.md §8.5). Every random draw comes from the Rng passed in.
+// recombination (docs/methods.md#shemoa-algorithm). Every random draw comes from the Rng passed in.
 import type { Rng } from '../../random/rng.ts';
 import type { SearchSpace } from '../../space/space.ts';
 import type { Config } from '../../space/types.ts';
@@ -32,7 +32,7 @@ export function tournament(rng: Rng, populationSize: number, size: number): numb
 /**
  * UNIFORM mutation: copy x, draw `count` distinct keys uniformly from `candidates` (keys of x)
  * and resample each one that is mutable from its prior. The 'paper' variant passes every key
- * of x as a candidate, so drawn immutable keys are wasted (§15.11); the 'fixed' variant passes
+ * of x as a candidate, so drawn immutable keys are wasted (docs/methods.md#odd-11); the 'fixed' variant passes
  * the mutable ones only, so min(count, #mutable) values are redrawn. With fewer candidates than
  * `count` all are drawn (the reference's np.random.choice would raise; its space has 9-13 keys).
  */

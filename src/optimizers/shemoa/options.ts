@@ -1,19 +1,16 @@
-// SH-EMOA's options: defaults, the paper's example presets (METHODS.md §13), validation.
+// SH-EMOA's options: defaults, the paper's example presets (docs/methods.md#presets), validation.
 import { budgetRange } from '../common.ts';
+import { mergeOptions, type CommonOptions, type OptionRules, type Presets, type Variant } from '../options.ts';
 import { NOT_MUTABLE } from '../../space/nas.ts';
 import type { OptimizerContext } from '../types.ts';
 
 /**
- * 'paper' reproduces the reference code with its oddities (§15 items 7, 9-14 kept);
+ * 'paper' reproduces the reference code with its oddities (docs/methods.md#oddities items 7, 9-14 kept);
  * 'fixed' (the default) repairs them — see the comments in ./index.ts.
  */
-export type ShemoaVariant = 'paper' | 'fixed';
+export type ShemoaVariant = Variant;
 
-export interface ShemoaOptions {
-  /** start from one of the paper's example settings (§13); explicit options override it */
-  preset?: keyof typeof SHEMOA_PRESETS;
-  /** default 'fixed' */
-  variant?: ShemoaVariant;
+export interface ShemoaOptions extends CommonOptions {
   /** N, the population kept by survival; also the size of the initial random sample (default 10) */
   populationSize?: number;
   /** smallest / largest fidelity of the ladder (default: the problem's; clamped into it) */
@@ -24,7 +21,7 @@ export interface ShemoaOptions {
   /**
    * The method's own evaluation total (default 200, the reference class default). 'paper':
    * the reference's total_number_of_function_evaluations, which its schedule overshoots
-   * (§8.6); 'fixed': the exact number of evaluations made when nothing fails. A study's own
+   * (docs/methods.md#shemoa-evaluations); 'fixed': the exact number of evaluations made when nothing fails. A study's own
    * maxEvaluations may stop the run earlier.
    */
   maxEvaluations?: number;
@@ -45,38 +42,37 @@ export interface ShemoaOptions {
   tournamentSize?: number;
   /** keys drawn by UNIFORM mutation (default 5, the reference's constant) */
   mutatedKeys?: number;
-  /** hyperparameters never changed by variation (default: those of NOT_MUTABLE present in the space) */
+  /**
+   * hyperparameters never changed by variation. Default: 'paper' those of NOT_MUTABLE present in
+   * the space (n_conv_l, n_fc_l: depths frozen, docs/methods.md#odd-11); 'fixed' none (depths vary too, with the
+   * widths that become active drawn from the prior)
+   */
   notMutable?: readonly string[];
   /** children per steady-state step: only 1 is supported (the reference's only value) */
   childrenPerStep?: number;
   /**
    * 'paper' only: which objectives (indices into the problem's) play the reference's
-   * [size, accuracy] = [f0, f1] in its scalar key and HV2D (default [0, 1]).
+   * [size, accuracy] = [f0, f1] in its scalar key and HV2D. Default: from the problem, the
+   * objective named num_params first ([1, 0] on the CNN problems), else [0, 1].
    */
   objectiveOrder?: readonly [number, number];
   /** 'paper' only: c of the key (c − f0)·(f1 − r1) (default r0 + 7, i.e. 15 for the paper's r0 = 8) */
   keyConstant?: number;
 }
 
-/**
- * The paper's example scripts (§13). They also set objectiveOrder [1, 0]: the CNN problems
- * list their objectives as [val_acc_1, num_params] (§1.1), and the reference's fitness is
- * [num_params, val_acc_1] (§1.3); it only matters for the 'paper' variant.
- */
+/** The paper's example scripts (docs/methods.md#presets). */
 export const SHEMOA_PRESETS = {
   flowers: {
     populationSize: 100, minBudget: 5, maxBudget: 25, eta: 2, maxEvaluations: 15000,
     mutation: 'uniform', recombination: 'uniform', selection: 'tournament', tournamentSize: 3,
     mutationProbability: 0.5, recombinationProbability: 0.5, childrenPerStep: 1, mutatedKeys: 5,
-    objectiveOrder: [1, 0],
   },
   fashion: {
     populationSize: 10, minBudget: 5, maxBudget: 25, eta: 2, maxEvaluations: 150,
     mutation: 'uniform', recombination: 'uniform', selection: 'tournament', tournamentSize: 3,
     mutationProbability: 0.5, recombinationProbability: 0.5, childrenPerStep: 1, mutatedKeys: 5,
-    objectiveOrder: [1, 0],
   },
-} as const satisfies Record<string, Omit<ShemoaOptions, 'preset' | 'variant'>>;
+} as const satisfies Presets<ShemoaOptions>;
 
 /** Options with every default filled in and checked against the context. */
 export interface ResolvedShemoaOptions {
@@ -100,94 +96,65 @@ export interface ResolvedShemoaOptions {
 
 const FN = 'createShemoa';
 
-function fail(msg: string): never {
-  throw new RangeError(`${FN}: ${msg}`);
-}
+/** How SH-EMOA reads its options (known keys, presets). */
+export const SHEMOA_OPTIONS: OptionRules<ShemoaOptions> = {
+  fn: FN,
+  known: [
+    'selection', 'mutation', 'recombination', 'populationSize', 'minBudget', 'maxBudget', 'eta', 'maxEvaluations', 'mutationProbability',
+    'recombinationProbability', 'tournamentSize', 'mutatedKeys', 'notMutable', 'childrenPerStep', 'objectiveOrder', 'keyConstant',
+  ],
+  presets: SHEMOA_PRESETS,
+};
 
-function intAtLeast(name: string, v: unknown, min: number): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) fail(`options.${name} must be an integer >= ${min}, got ${JSON.stringify(v)}`);
-  return v;
+/** The objective named num_params is the size (the reference's f0), the other the accuracy. */
+function problemOrder(ctx: OptimizerContext): [number, number] {
+  const size = ctx.objectives?.indexOf('num_params') ?? -1;
+  return size === 1 ? [1, 0] : [0, 1];
 }
-
-function probability(name: string, v: unknown): number {
-  if (typeof v !== 'number' || !(v >= 0 && v <= 1)) fail(`options.${name} must be a probability in [0, 1], got ${JSON.stringify(v)}`);
-  return v;
-}
-
-function finite(name: string, v: unknown): number {
-  if (typeof v !== 'number' || !Number.isFinite(v)) fail(`${name} must be a finite number, got ${JSON.stringify(v)}`);
-  return v;
-}
-
-const KNOWN = new Set([
-  'preset', 'variant', 'selection', 'mutation', 'recombination', 'populationSize', 'minBudget', 'maxBudget', 'eta', 'maxEvaluations', 'mutationProbability',
-  'recombinationProbability', 'tournamentSize', 'mutatedKeys', 'notMutable', 'childrenPerStep', 'objectiveOrder', 'keyConstant',
-]);
 
 /**
- * Fill defaults (preset first, explicit options over it) and check everything.
+ * Fill defaults (preset first, explicit options over it; under 'paper' the problem's preset
+ * when none is given) and check everything.
  * @throws RangeError naming the option for a bad value or a context SH-EMOA cannot serve
  */
-export function resolveOptions(ctx: OptimizerContext, options: ShemoaOptions | undefined): ResolvedShemoaOptions {
-  if (!ctx || typeof ctx !== 'object' || !ctx.space) throw new TypeError(`${FN}: ctx must be an OptimizerContext with a search space`);
-  if (ctx.nObj !== 2) fail(`SH-EMOA is defined for exactly 2 objectives (its survival uses the 2-D hypervolume), got nObj = ${ctx.nObj}`);
-  if (!Array.isArray(ctx.referencePoint) || ctx.referencePoint.length !== 2) fail(`ctx.referencePoint must hold 2 values, got ${JSON.stringify(ctx.referencePoint)}`);
-  const reference: [number, number] = [finite('ctx.referencePoint[0]', ctx.referencePoint[0]), finite('ctx.referencePoint[1]', ctx.referencePoint[1])];
-  if (!Number.isFinite(ctx.seed)) fail(`ctx.seed must be a finite number, got ${ctx.seed}`);
+export function resolveOptions(ctx: OptimizerContext, options: unknown): ResolvedShemoaOptions {
+  const { values: o, variant, check } = mergeOptions(SHEMOA_OPTIONS, ctx, options);
+  if (ctx.nObj !== 2) check.fail(`SH-EMOA is defined for exactly 2 objectives (its survival uses the 2-D hypervolume), got nObj = ${ctx.nObj}`);
+  if (!Array.isArray(ctx.referencePoint) || ctx.referencePoint.length !== 2) check.fail(`ctx.referencePoint must hold 2 values, got ${JSON.stringify(ctx.referencePoint)}`);
+  const reference: [number, number] = [ctx.referencePoint[0], ctx.referencePoint[1]];
+  if (!reference.every(Number.isFinite)) check.fail(`ctx.referencePoint must be finite, got ${JSON.stringify(ctx.referencePoint)}`);
 
-  const given = options ?? {};
-  if (typeof given !== 'object' || Array.isArray(given)) throw new TypeError(`${FN}: options must be an object`);
-  for (const key of Object.keys(given)) if (!KNOWN.has(key)) fail(`unknown option '${key}' (known: ${[...KNOWN].join(', ')})`);
-  let base: ShemoaOptions = {};
-  if (given.preset !== undefined) {
-    if (!Object.prototype.hasOwnProperty.call(SHEMOA_PRESETS, given.preset)) {
-      fail(`options.preset must be one of ${Object.keys(SHEMOA_PRESETS).join(', ')}, got ${JSON.stringify(given.preset)}`);
-    }
-    base = SHEMOA_PRESETS[given.preset];
-  }
-  const defined = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) as ShemoaOptions;
-  const o: ShemoaOptions = { ...base, ...defined };
-
-  const variant = o.variant ?? 'fixed';
-  if (variant !== 'paper' && variant !== 'fixed') fail(`options.variant must be 'paper' or 'fixed', got ${JSON.stringify(variant)}`);
-  const populationSize = intAtLeast('populationSize', o.populationSize ?? 10, 1);
-  const eta = o.eta ?? 2;
-  if (typeof eta !== 'number' || !(eta > 1) || !Number.isFinite(eta)) fail(`options.eta must be a finite number > 1, got ${JSON.stringify(eta)}`);
-  const maxEvaluations = intAtLeast('maxEvaluations', o.maxEvaluations ?? 200, 1);
-  if (maxEvaluations < populationSize) fail(`options.maxEvaluations (${maxEvaluations}) must be at least populationSize (${populationSize})`);
-  const selection = o.selection ?? 'tournament';
-  if (selection !== 'tournament' && selection !== 'neutral') fail(`options.selection must be 'tournament' or 'neutral', got ${JSON.stringify(selection)}`);
-  if ((o.mutation ?? 'uniform') !== 'uniform') fail(`options.mutation must be 'uniform' (the only operator of the reference in use), got ${JSON.stringify(o.mutation)}`);
-  if ((o.recombination ?? 'uniform') !== 'uniform') fail(`options.recombination must be 'uniform', got ${JSON.stringify(o.recombination)}`);
-  const tournamentSize = intAtLeast('tournamentSize', o.tournamentSize ?? 3, 1);
-  const mutatedKeys = intAtLeast('mutatedKeys', o.mutatedKeys ?? 5, 1);
+  const populationSize = check.int('populationSize', o.populationSize ?? 10, 1);
+  const eta = check.number('eta', o.eta ?? 2, { above: 1 });
+  const maxEvaluations = check.int('maxEvaluations', o.maxEvaluations ?? 200, 1);
+  if (maxEvaluations < populationSize) check.fail(`options.maxEvaluations (${maxEvaluations}) must be at least populationSize (${populationSize})`);
+  const selection = check.oneOf('selection', o.selection ?? 'tournament', ['tournament', 'neutral'] as const);
+  check.oneOf('mutation', o.mutation ?? 'uniform', ['uniform'] as const);
+  check.oneOf('recombination', o.recombination ?? 'uniform', ['uniform'] as const);
+  const tournamentSize = check.int('tournamentSize', o.tournamentSize ?? 3, 1);
+  const mutatedKeys = check.int('mutatedKeys', o.mutatedKeys ?? 5, 1);
   if ((o.childrenPerStep ?? 1) !== 1) {
-    fail(`options.childrenPerStep must be 1 (the reference removes one member per step whatever the number of children), got ${JSON.stringify(o.childrenPerStep)}`);
+    check.fail(`options.childrenPerStep must be 1 (the reference removes one member per step whatever the number of children), got ${JSON.stringify(o.childrenPerStep)}`);
   }
+  // depths (n_conv_l, n_fc_l) are frozen only in the paper's variant (docs/methods.md#odd-11)
+  const notMutable = o.notMutable === undefined
+    ? (variant === 'paper' ? NOT_MUTABLE.filter((n) => ctx.space.has(n)) : [])
+    : check.hyperparameters('notMutable', o.notMutable, ctx.space);
 
-  let notMutable: string[];
-  if (o.notMutable === undefined) notMutable = NOT_MUTABLE.filter((n) => ctx.space.has(n));
-  else {
-    if (!Array.isArray(o.notMutable)) fail(`options.notMutable must be an array of hyperparameter names`);
-    for (const n of o.notMutable) if (typeof n !== 'string' || !ctx.space.has(n)) fail(`options.notMutable names unknown hyperparameter ${JSON.stringify(n)}`);
-    notMutable = [...o.notMutable];
-  }
-
-  const order = o.objectiveOrder ?? [0, 1];
+  const order = o.objectiveOrder ?? problemOrder(ctx);
   if (!Array.isArray(order) || order.length !== 2 || !((order[0] === 0 && order[1] === 1) || (order[0] === 1 && order[1] === 0))) {
-    fail(`options.objectiveOrder must be [0, 1] or [1, 0], got ${JSON.stringify(order)}`);
+    check.fail(`options.objectiveOrder must be [0, 1] or [1, 0], got ${JSON.stringify(order)}`);
   }
-  const keyConstant = o.keyConstant ?? reference[order[0]] + 7;
-  finite('options.keyConstant', keyConstant);
+  const keyConstant = check.number('keyConstant', o.keyConstant ?? reference[order[0]] + 7);
 
   return {
     variant,
     populationSize,
-    range: resolveRange(ctx, o),
+    range: budgetRange(FN, ctx, o),
     eta,
     maxEvaluations,
-    mutationProbability: probability('mutationProbability', o.mutationProbability ?? 0.5),
-    recombinationProbability: probability('recombinationProbability', o.recombinationProbability ?? 0.5),
+    mutationProbability: check.probability('mutationProbability', o.mutationProbability ?? 0.5),
+    recombinationProbability: check.probability('recombinationProbability', o.recombinationProbability ?? 0.5),
     selection,
     tournamentSize,
     mutatedKeys,
@@ -196,13 +163,4 @@ export function resolveOptions(ctx: OptimizerContext, options: ShemoaOptions | u
     reference,
     keyConstant,
   };
-}
-
-/**
- * The fidelity range: the options' values clamped into the problem's [minBudget, maxBudget],
- * defaulting to the problem's. Without any range the problem has no fidelity (one rung at full
- * budget). A maximum alone gives one rung at that budget.
- */
-function resolveRange(ctx: OptimizerContext, o: ShemoaOptions): ResolvedShemoaOptions['range'] {
-  return budgetRange(FN, ctx, o);
 }

@@ -1,5 +1,5 @@
 // SH-EMOA's fidelity schedule: the budget of every rung and the number of steady-state steps
-// spent in it (METHODS.md §8.2, §8.6, §15.12-13).
+// spent in it (docs/methods.md#shemoa-ladder, docs/methods.md#shemoa-evaluations, docs/methods.md#odd-12–13).
 
 /** Rung budgets (smallest first) and the steps (children) evaluated in each rung. */
 export interface ShemoaSchedule {
@@ -17,7 +17,7 @@ function evaluationsOf(populationSize: number, steps: readonly number[]): number
 
 /**
  * The paper's `get_budgets` ladder [AS-IS]: b = bmax, then b = ceil(b / eta) while b > bmin;
- * bmin itself is never a rung (5/25/eta 2 gives [7, 13, 25], §15.12).
+ * bmin itself is never a rung (5/25/eta 2 gives [7, 13, 25], docs/methods.md#odd-12).
  * Two guards the reference lacks (it would crash or loop): an empty ladder (bmin >= bmax) is
  * [bmax], and the loop stops once ceil() no longer shrinks b (bmin < 1 would loop forever at 1).
  * @returns rung budgets, smallest first
@@ -38,7 +38,7 @@ export function paperBudgets(minBudget: number, maxBudget: number, eta: number):
 /**
  * The paper's steps per rung [AS-IS]: per = ceil((maxEvaluations − N) / Σ_{i<R} eta^i) and rung
  * r (smallest budget first) gets per·eta^(R−1−r) steps. Re-evaluations at rung changes are not
- * counted, and the ceil overshoots, so the run makes more evaluations than asked (§8.6, §15.13):
+ * counted, and the ceil overshoots, so the run makes more evaluations than asked (docs/methods.md#shemoa-evaluations, docs/methods.md#odd-13):
  * Flowers (N = 100, 15000) [8516, 4258, 2129] → 15203 evaluations.
  */
 export function paperSteps(maxEvaluations: number, populationSize: number, eta: number, rungs: number): number[] {
@@ -50,7 +50,7 @@ export function paperSteps(maxEvaluations: number, populationSize: number, eta: 
 }
 
 /**
- * The repaired ladder (§15.12): geometric from bmin to bmax, both included, with
+ * The repaired ladder (docs/methods.md#odd-12): geometric from bmin to bmax, both included, with
  * R = 1 + floor(log_eta(bmax / bmin)) rungs, so consecutive rungs differ by a factor >= eta
  * (5/25/eta 2: [5, 11.18, 25] → [5, 11, 25]). Interior rungs are rounded to integers when
  * both ends are integers (epochs); rungs that rounding merges are dropped.
@@ -70,7 +70,7 @@ export function fixedBudgets(minBudget: number, maxBudget: number, eta: number):
 }
 
 /**
- * The repaired step allocation (§15.13): the run makes exactly `maxEvaluations` evaluations
+ * The repaired step allocation (docs/methods.md#odd-13): the run makes exactly `maxEvaluations` evaluations
  * (init and re-evaluations included) when nothing fails. The S = maxEvaluations − N·R steps
  * are shared in proportion to bmax / b_r, i.e. equal compute per rung — which is what the
  * paper's eta^(R−1−r) weights amount to on its own ladder — by largest remainder.

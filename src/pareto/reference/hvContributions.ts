@@ -1,8 +1,8 @@
-// Reference twins (pure TypeScript, deliberately naive) of the exclusive hypervolume
-// contributions and the hypervolume, for testing the WASM kernels. They share no code with the
-// kernels: the space below the reference point is cut into the grid of cells spanned by the
-// points' coordinates, and each cell is checked against every point. Cost O(m^d * m * d) for m
-// points strictly inside the reference box: small inputs only. All objectives minimised.
+// Reference twin (pure TypeScript, deliberately naive) of the exclusive hypervolume
+// contributions, for testing the WASM kernels. It shares no code with the kernels: the space
+// below the reference point is cut into the grid of cells spanned by the points' coordinates,
+// and each cell is checked against every point. Cost O(m^d * m * d) for m points strictly
+// inside the reference box: small inputs only. All objectives minimised.
 
 interface Grid {
   /** Sorted distinct coordinates per dimension, the reference value last. */
@@ -66,21 +66,11 @@ function eachCell(g: Grid, d: number, visit: (volume: number, count: number, who
  * Exclusive contributions HV(S) - HV(S \ {i}): the volume of the cells covered by point i only.
  * @param points row-major, n x d, minimised
  */
-export function hvContributionsRef(points: ArrayLike<number>, d: number, ref: ArrayLike<number>): Float64Array {
+export function hvContributionsReference(points: ArrayLike<number>, d: number, ref: ArrayLike<number>): Float64Array {
   const out = new Float64Array(Math.floor(points.length / d));
   const g = grid(points, d, ref);
   eachCell(g, d, (volume, count, who) => {
     if (count === 1) out[g.rows[who]] += volume;
   });
   return out;
-}
-
-/** Hypervolume: the volume of the cells covered by at least one point. */
-export function hypervolumeRef(points: ArrayLike<number>, d: number, ref: ArrayLike<number>): number {
-  const g = grid(points, d, ref);
-  let hv = 0;
-  eachCell(g, d, (volume, count) => {
-    if (count > 0) hv += volume;
-  });
-  return hv;
 }

@@ -3,7 +3,7 @@
 // Points are row-major, every objective minimised.
 
 /** True iff row a dominates row b: a <= b in every objective and a < b in at least one. */
-export function refDominates(points: ArrayLike<number>, d: number, a: number, b: number): boolean {
+export function dominates(points: ArrayLike<number>, d: number, a: number, b: number): boolean {
   let strictly = false;
   for (let j = 0; j < d; j++) {
     const x = points[a * d + j], y = points[b * d + j];
@@ -23,7 +23,7 @@ export function ndsortReference(points: ArrayLike<number>, d: number): { ranks: 
   const dominatedBy: number[][] = [];
   for (let b = 0; b < n; b++) {
     const list: number[] = [];
-    for (let a = 0; a < n; a++) if (a !== b && refDominates(points, d, a, b)) list.push(a);
+    for (let a = 0; a < n; a++) if (a !== b && dominates(points, d, a, b)) list.push(a);
     dominatedBy.push(list);
   }
   const ranks = new Int32Array(n).fill(-1);

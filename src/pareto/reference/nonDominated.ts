@@ -1,15 +1,6 @@
 // Reference twin of the nonDominated kernel: every row compared with every other, O(n^2 d).
 // Slow and obviously correct; tests only. Points are row-major, every objective minimised.
-
-function dominates(points: ArrayLike<number>, d: number, a: number, b: number): boolean {
-  let strictly = false;
-  for (let j = 0; j < d; j++) {
-    const x = points[a * d + j], y = points[b * d + j];
-    if (x > y) return false;
-    if (x < y) strictly = true;
-  }
-  return strictly;
-}
+import { dominates } from './ndsort.ts';
 
 function identical(points: ArrayLike<number>, d: number, a: number, b: number): boolean {
   for (let j = 0; j < d; j++) if (points[a * d + j] !== points[b * d + j]) return false;

@@ -9,19 +9,16 @@
 // α = (l − μ)/σ, β = (u − μ)/σ (for l = −∞ the first term vanishes and Φ(α) = φ(α) = 0);
 // for σ = 0 the factor is (u − max(l, μ))⁺. O(n^d) cells, each checked in O(n·d): for tests
 // with small fronts only. Any number of objectives. Minimisation; rows as number arrays.
-import { normalCdf } from '../parzen.ts';
-
-const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
-const pdf = (z: number) => INV_SQRT_2PI * Math.exp(-0.5 * z * z);
+import { normalCdf, normalPdf } from '../../math/normal.ts';
 
 /** E[(u − max(l, Y))⁺] for Y ~ N(mu, sigma²), l < u (l may be −∞). */
 export function expectedOverlap(l: number, u: number, mu: number, sigma: number): number {
   if (sigma === 0) return Math.max(0, u - Math.max(l, mu));
   const b = (u - mu) / sigma;
-  const Pb = normalCdf(b), pb = pdf(b);
+  const Pb = normalCdf(b), pb = normalPdf(b);
   if (l === -Infinity) return (u - mu) * Pb + sigma * pb;
   const a = (l - mu) / sigma;
-  const Pa = normalCdf(a), pa = pdf(a);
+  const Pa = normalCdf(a), pa = normalPdf(a);
   return (u - l) * Pa + (u - mu) * (Pb - Pa) + sigma * (pb - pa);
 }
 

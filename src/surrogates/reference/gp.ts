@@ -6,7 +6,7 @@
 
 const SQRT5 = Math.sqrt(5);
 
-export function maternTwin(a: ArrayLike<number>, ai: number, b: ArrayLike<number>, bj: number, d: number, theta: ArrayLike<number>): number {
+export function maternReference(a: ArrayLike<number>, ai: number, b: ArrayLike<number>, bj: number, d: number, theta: ArrayLike<number>): number {
   let r2 = 0;
   for (let k = 0; k < d; k++) {
     const t = (a[ai * d + k] - b[bj * d + k]) / Math.exp(theta[1 + k]);
@@ -17,15 +17,15 @@ export function maternTwin(a: ArrayLike<number>, ai: number, b: ArrayLike<number
 }
 
 /** k(x1_p, x2_j) for all p, j (f64[n1*n2]). */
-export function kernelMatrixTwin(x1: ArrayLike<number>, x2: ArrayLike<number>, d: number, theta: ArrayLike<number>): Float64Array {
+export function kernelMatrixReference(x1: ArrayLike<number>, x2: ArrayLike<number>, d: number, theta: ArrayLike<number>): Float64Array {
   const n1 = x1.length / d, n2 = x2.length / d;
   const out = new Float64Array(n1 * n2);
-  for (let p = 0; p < n1; p++) for (let j = 0; j < n2; j++) out[p * n2 + j] = maternTwin(x1, p, x2, j, d, theta);
+  for (let p = 0; p < n1; p++) for (let j = 0; j < n2; j++) out[p * n2 + j] = maternReference(x1, p, x2, j, d, theta);
   return out;
 }
 
 /** Unblocked Cholesky (lower, zeros above); undefined when a pivot is not positive. */
-export function choleskyTwin(a: ArrayLike<number>, n: number): Float64Array | undefined {
+export function choleskyReference(a: ArrayLike<number>, n: number): Float64Array | undefined {
   const l = new Float64Array(n * n);
   for (let j = 0; j < n; j++) {
     let s = a[j * n + j];
@@ -62,7 +62,7 @@ function backward(l: Float64Array, n: number, b: Float64Array): Float64Array {
   return x;
 }
 
-export interface LmlTwin {
+export interface LmlAndGradient {
   lml: number;
   gradient: Float64Array;
   l: Float64Array;
@@ -70,12 +70,12 @@ export interface LmlTwin {
 }
 
 /** LML and its gradient w.r.t. θ by the textbook formulas (explicit K⁻¹); `jitter` is added to the diagonal. */
-export function lmlTwin(x: ArrayLike<number>, y: ArrayLike<number>, d: number, theta: ArrayLike<number>, jitter = 0): LmlTwin | undefined {
+export function lmlReference(x: ArrayLike<number>, y: ArrayLike<number>, d: number, theta: ArrayLike<number>, jitter = 0): LmlAndGradient | undefined {
   const n = y.length;
   const c = theta[0], s = Math.exp(theta[d + 1]), noise = Math.exp(theta[d + 2]);
-  const K = kernelMatrixTwin(x, x, d, theta);
+  const K = kernelMatrixReference(x, x, d, theta);
   for (let i = 0; i < n; i++) K[i * n + i] += noise + jitter;
-  const l = choleskyTwin(K, n);
+  const l = choleskyReference(K, n);
   if (!l) return undefined;
   const r = Float64Array.from(y, (v) => v - c);
   const alpha = backward(l, n, forward(l, n, r));
@@ -117,11 +117,11 @@ export function lmlTwin(x: ArrayLike<number>, y: ArrayLike<number>, d: number, t
 }
 
 /** Posterior mean and latent variance at xq by forward substitution. */
-export function predictTwin(x: ArrayLike<number>, y: ArrayLike<number>, d: number, theta: ArrayLike<number>, xq: ArrayLike<number>, jitter = 0): { mean: Float64Array; variance: Float64Array } {
-  const fit = lmlTwin(x, y, d, theta, jitter);
-  if (!fit) throw new Error('predictTwin: not positive definite');
+export function predictReference(x: ArrayLike<number>, y: ArrayLike<number>, d: number, theta: ArrayLike<number>, xq: ArrayLike<number>, jitter = 0): { mean: Float64Array; variance: Float64Array } {
+  const fit = lmlReference(x, y, d, theta, jitter);
+  if (!fit) throw new Error('predictReference: not positive definite');
   const n = y.length, m = xq.length / d;
-  const kq = kernelMatrixTwin(xq, x, d, theta);
+  const kq = kernelMatrixReference(xq, x, d, theta);
   const s = Math.exp(theta[d + 1]);
   const mean = new Float64Array(m), variance = new Float64Array(m);
   for (let p = 0; p < m; p++) {

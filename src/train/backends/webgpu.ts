@@ -185,8 +185,11 @@ function buildProgram(rt: GpuRuntime, plan: TrainingPlan, init: Map<string, Floa
     const forward = (b: number, train: boolean, split: GpuSplit, indices: GPUBuffer): Pass => {
       const specs: DispatchSpec[] = [];
       const dynamic: Pass['dynamic'] = [];
-      const gather = (start: number) =>
-        gatherBatch({ batch: b, c: C0, h: H0, w: W0, data: split.data, format: split.format, table: data.table, layout: 'nchw', indices, start, labels: split.labels, x: act.get('input')!, y: labels });
+      const gather = (start: number) => gatherBatch(
+        { batch: b, c: C0, h: H0, w: W0 },
+        { data: split.data, indices: { buffer: indices, offset: start }, labels: split.labels, table: data.table, x: act.get('input')!, y: labels },
+        { format: split.format, layout: 'nchw' },
+      );
       dynamic.push({ at: specs.length, make: (step) => gather(step * B) });
       specs.push(...gather(0));
       for (const o of plan.forward) {
@@ -195,33 +198,42 @@ function buildProgram(rt: GpuRuntime, plan: TrainingPlan, init: Map<string, Floa
             specs.push(...conv2dForward(convShape(o, b), { x: act.get(o.x)!, w: tensors.get(o.weight)!.param, b: tensors.get(o.bias)!.param, y: act.get(o.y)! }));
             break;
           case 'relu':
-            specs.push(...reluForward(b * o.perSample, act.get(o.x)!));
+            specs.push(...reluForward({ n: b * o.perSample }, { x: act.get(o.x)! }));
             break;
           case 'batchnorm': {
             const s = bnState.get(o.params)!;
-            const p = { weights: tensors.get(o.params)!.param, running: s.running, coef: s.coef, workspace: s.workspace };
+            const weights = tensors.get(o.params)!.param;
+            const io = {
+              x: act.get(o.x)!, y: act.get(o.y)!, coef: s.coef,
+              gamma: { buffer: weights, offset: 0 }, beta: { buffer: weights, offset: o.c },
+              runningMean: { buffer: s.running, offset: 0 }, runningVar: { buffer: s.running, offset: o.c },
+            };
             const shape = { n: b, c: o.c, h: o.h, w: o.w };
-            specs.push(...(train ? batchnormForwardTrain(shape, act.get(o.x)!, act.get(o.y)!, p, BATCHNORM) : batchnormForwardEval(shape, act.get(o.x)!, act.get(o.y)!, p, BATCHNORM)));
+            specs.push(...(train ? batchnormForwardTrain(shape, { ...io, workspace: s.workspace }, BATCHNORM) : batchnormForwardEval(shape, io, { eps: BATCHNORM.eps })));
             break;
           }
           case 'maxpool2x2':
-            specs.push(...maxpool2x2Forward({ n: b, c: o.c, h: o.h, w: o.w }, act.get(o.x)!, act.get(o.y)!, argmax.get(o.y)!));
+            specs.push(...maxpool2x2Forward({ n: b, c: o.c, h: o.h, w: o.w }, { x: act.get(o.x)!, y: act.get(o.y)!, argmax: argmax.get(o.y)! }));
             break;
           case 'globalAvgPool':
-            specs.push(...globalAvgPoolForward({ n: b, c: o.c, h: o.h, w: o.w }, act.get(o.x)!, act.get(o.y)!));
+            specs.push(...globalAvgPoolForward({ n: b, c: o.c, h: o.h, w: o.w }, { x: act.get(o.x)!, y: act.get(o.y)! }));
             break;
           case 'dense':
-            specs.push(...denseForward({ batch: b, inFeatures: o.in, outFeatures: o.out, x: act.get(o.x)!, weight: tensors.get(o.weight)!.param, bias: tensors.get(o.bias)!.param, y: act.get(o.y)!, relu: o.relu, workspace: denseWorkspace }));
+            specs.push(...denseForward(
+              { batch: b, inFeatures: o.in, outFeatures: o.out },
+              { x: act.get(o.x)!, weight: tensors.get(o.weight)!.param, bias: tensors.get(o.bias)!.param, y: act.get(o.y)!, workspace: denseWorkspace },
+              { relu: o.relu },
+            ));
             break;
         }
       }
       if (train) {
-        const loss = (step: number) => softmaxCrossEntropy({ rows: b, classes: numClasses, logits, labels, dlogits, rowLoss, loss: { buffer: epochLoss, offset: step } });
+        const loss = (step: number) => softmaxCrossEntropy({ rows: b, classes: numClasses }, { logits, labels, dlogits, rowLoss, loss: { buffer: epochLoss, offset: step } });
         dynamic.push({ at: specs.length, make: (step) => loss(step) });
         specs.push(...loss(0));
         backward(b, specs, dynamic);
       } else {
-        specs.push(...accuracy({ rows: b, classes: numClasses, logits, labels, counters }));
+        specs.push(...accuracy({ rows: b, classes: numClasses }, { logits, labels, counters }));
       }
       const pass = { steps: specs.map((s) => rt.prepare(s)), dynamic };
       passes.push(pass);
@@ -233,23 +245,30 @@ function buildProgram(rt: GpuRuntime, plan: TrainingPlan, init: Map<string, Floa
         const o = plan.forward[i];
         switch (o.op) {
           case 'dense': {
-            if (o.relu) specs.push(...reluBackward(b * o.out, act.get(o.y)!, grad.get(o.y)!));
-            specs.push(...denseBackward({ batch: b, inFeatures: o.in, outFeatures: o.out, x: act.get(o.x)!, weight: tensors.get(o.weight)!.param, dy: grad.get(o.y)!, dx: o.needDx ? grad.get(o.x)! : undefined, dweight: tensors.get(o.weight)!.grad, dbias: tensors.get(o.bias)!.grad, workspace: denseWorkspace }));
+            if (o.relu) specs.push(...reluBackward({ n: b * o.out }, { y: act.get(o.y)!, dy: grad.get(o.y)! }));
+            specs.push(...denseBackward({ batch: b, inFeatures: o.in, outFeatures: o.out }, {
+              x: act.get(o.x)!, weight: tensors.get(o.weight)!.param, dy: grad.get(o.y)!, dx: o.needDx ? grad.get(o.x)! : undefined,
+              dweight: tensors.get(o.weight)!.grad, dbias: tensors.get(o.bias)!.grad, workspace: denseWorkspace,
+            }));
             break;
           }
           case 'globalAvgPool':
-            specs.push(...globalAvgPoolBackward({ n: b, c: o.c, h: o.h, w: o.w }, grad.get(o.y)!, grad.get(o.x)!));
+            specs.push(...globalAvgPoolBackward({ n: b, c: o.c, h: o.h, w: o.w }, { dy: grad.get(o.y)!, dx: grad.get(o.x)! }));
             break;
           case 'maxpool2x2':
-            specs.push(...maxpool2x2Backward({ n: b, c: o.c, h: o.h, w: o.w }, grad.get(o.y)!, argmax.get(o.y)!, grad.get(o.x)!));
+            specs.push(...maxpool2x2Backward({ n: b, c: o.c, h: o.h, w: o.w }, { dy: grad.get(o.y)!, argmax: argmax.get(o.y)!, dx: grad.get(o.x)! }));
             break;
           case 'batchnorm': {
             const s = bnState.get(o.params)!;
-            specs.push(...batchnormBackward({ n: b, c: o.c, h: o.h, w: o.w }, act.get(o.x)!, grad.get(o.y)!, { coef: s.coef, workspace: s.workspace }, { dx: grad.get(o.x)!, grads: tensors.get(o.params)!.grad }));
+            const grads = tensors.get(o.params)!.grad;
+            specs.push(...batchnormBackward({ n: b, c: o.c, h: o.h, w: o.w }, {
+              x: act.get(o.x)!, dy: grad.get(o.y)!, coef: s.coef, workspace: s.workspace, dx: grad.get(o.x)!,
+              dgamma: { buffer: grads, offset: 0 }, dbeta: { buffer: grads, offset: o.c },
+            }));
             break;
           }
           case 'relu':
-            specs.push(...reluBackward(b * o.perSample, act.get(o.x)!, grad.get(o.x)!));
+            specs.push(...reluBackward({ n: b * o.perSample }, { y: act.get(o.x)!, dy: grad.get(o.x)! }));
             break;
           case 'conv2d':
             specs.push(...conv2dGradWeight(convShape(o, b), { x: act.get(o.x)!, dy: grad.get(o.y)!, dw: tensors.get(o.weight)!.grad, db: tensors.get(o.bias)!.grad, scratch: gwScratch }));
@@ -258,7 +277,7 @@ function buildProgram(rt: GpuRuntime, plan: TrainingPlan, init: Map<string, Floa
         }
       }
       for (const t of tensors.values()) {
-        const make = (_step: number, tt: number) => adamStep({ params: t.param, grads: t.grad, m: t.m, v: t.v }, t.n, tt, { lr: plan.lr, ...ADAM });
+        const make = (_step: number, tt: number) => adamStep({ n: t.n }, { params: t.param, grads: t.grad, m: t.m, v: t.v }, { t: tt, lr: plan.lr, ...ADAM });
         dynamic.push({ at: specs.length, make });
         specs.push(...make(0, 1));
       }
@@ -266,11 +285,7 @@ function buildProgram(rt: GpuRuntime, plan: TrainingPlan, init: Map<string, Floa
 
     const run = (p: Pass, step: number, t: number) => {
       for (const d of p.dynamic) {
-        d.make(step, t).forEach((s, k) => {
-          const u = s.uniforms;
-          const view = ArrayBuffer.isView(u) ? u : new Uint8Array(u);
-          device.queue.writeBuffer(p.steps[d.at + k].uniform, 0, new Uint8Array(view.buffer, view.byteOffset, view.byteLength) as Uint8Array<ArrayBuffer>);
-        });
+        d.make(step, t).forEach((s, k) => device.queue.writeBuffer(p.steps[d.at + k].uniform, 0, new Uint8Array(s.uniforms.data)));
       }
       const enc = device.createCommandEncoder({ label: 'paretonas step' });
       rt.encode(enc, p.steps);

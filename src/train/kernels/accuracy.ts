@@ -1,13 +1,22 @@
 // Top-1 / top-3 accuracy counters (shaders/accuracy.wgsl): one dispatch per batch, counts
 // accumulated atomically on the GPU, read back once per evaluation pass.
-import { packUniforms, type DispatchSpec } from '../../gpu/runtime.ts';
-import { bufferOf, checkDistinct, checkInt, checkSize, grid1d, lanesFor, offsetOf, WG, type TensorRef } from './kernel-args.ts';
+import type { DispatchSpec } from '../../gpu/runtime.ts';
+import { UniformStruct } from '../../gpu/uniforms.ts';
+import { bufferOf, checkAccuracy, grid1d, lanesFor, offsetOf, WG, type TensorRef } from './kernel-args.ts';
 
 export const ACCURACY_SHADERS = ['accuracy'] as const;
 
-export interface AccuracyArgs {
+/** The uniform struct of shaders/accuracy.wgsl. */
+export const ACCURACY_UNIFORMS = new UniformStruct('accuracy', 'AccParams', { rows: 'u32', cols: 'u32', k1: 'u32', k2: 'u32', off: 'u32' });
+
+export interface AccuracyShape {
+  /** N */
   rows: number;
+  /** C */
   classes: number;
+}
+
+export interface AccuracyIo {
   /** [N, C] */
   logits: GPUBuffer;
   /** u32 [N], each < C */
@@ -17,6 +26,9 @@ export interface AccuracyArgs {
    * a pass)
    */
   counters: TensorRef;
+}
+
+export interface AccuracyOptions {
   /** default 1 */
   k1?: number;
   /** default 3 */
@@ -26,21 +38,15 @@ export interface AccuracyArgs {
 /**
  * Count the samples whose label is within the top k1 and top k2 logits. A label is within the
  * top k when fewer than k logits are strictly greater than its own (ties favour the label).
+ * @throws RangeError or TypeError naming the argument (see kernel-args.ts)
+ * @example accuracy({ rows: 128, classes: 17 }, { logits, labels, counters }) // one dispatch
  */
-export function accuracy(a: AccuracyArgs): DispatchSpec[] {
-  checkInt('accuracy', 'rows', a.rows);
-  checkInt('accuracy', 'classes', a.classes);
-  const k1 = a.k1 ?? 1, k2 = a.k2 ?? 3;
-  checkInt('accuracy', 'k1', k1);
-  checkInt('accuracy', 'k2', k2);
-  checkSize('accuracy', 'logits', a.logits, a.rows * a.classes);
-  checkSize('accuracy', 'labels', a.labels, a.rows);
-  checkSize('accuracy', 'counters', a.counters, 2);
-  checkDistinct('accuracy', { counters: a.counters }, { logits: a.logits, labels: a.labels });
-  const lanes = lanesFor(a.classes);
+export function accuracy(shape: AccuracyShape, io: AccuracyIo, options: AccuracyOptions = {}): DispatchSpec[] {
+  checkAccuracy(shape, io, options);
+  const lanes = lanesFor(shape.classes);
   return [{
     shader: 'accuracy', entry: 'topk', constants: { WG, LANES: lanes },
-    uniforms: packUniforms([a.rows, a.classes, k1, k2, offsetOf(a.counters)]),
-    buffers: [a.logits, a.labels, bufferOf(a.counters)], workgroups: grid1d(Math.ceil(a.rows / (WG / lanes))),
+    uniforms: ACCURACY_UNIFORMS.pack({ rows: shape.rows, cols: shape.classes, k1: options.k1 ?? 1, k2: options.k2 ?? 3, off: offsetOf(io.counters) }),
+    buffers: [io.logits, io.labels, bufferOf(io.counters)], workgroups: grid1d(Math.ceil(shape.rows / (WG / lanes))),
   }];
 }

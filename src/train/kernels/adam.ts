@@ -1,8 +1,30 @@
 // Adam update over a flat parameter buffer (shaders/adam.wgsl), PyTorch defaults.
-import { packUniforms, type DispatchSpec } from '../../gpu/runtime.ts';
-import { checkDistinct, checkInt, checkSize, gridFor, WG } from './kernel-args.ts';
+import type { DispatchSpec } from '../../gpu/runtime.ts';
+import { UniformStruct } from '../../gpu/uniforms.ts';
+import { bufferOf, checkAdamStep, gridFor, offsetOf, WG, type TensorRef } from './kernel-args.ts';
 
 export const ADAM_SHADERS = ['adam'] as const;
+
+/** The uniform struct of shaders/adam.wgsl. */
+export const ADAM_UNIFORMS = new UniformStruct('adam', 'AdamParams', {
+  n: 'u32', offset: 'u32', t: 'u32', _pad: 'u32',
+  lr: 'f32', one_minus_beta1: 'f32', beta2: 'f32', one_minus_beta2: 'f32', eps: 'f32', ln_beta1: 'f32', ln_beta2: 'f32', grad_scale: 'f32',
+});
+
+export interface AdamShape {
+  /** elements updated */
+  n: number;
+}
+
+/** The four tensors of an update, at one element offset (the kernel indexes all four alike). */
+export interface AdamIo {
+  params: TensorRef;
+  grads: TensorRef;
+  /** first-moment state, zero before step 1 */
+  m: TensorRef;
+  /** second-moment state, zero before step 1 */
+  v: TensorRef;
+}
 
 export interface AdamOptions {
   lr: number;
@@ -16,36 +38,26 @@ export interface AdamOptions {
   gradScale?: number;
 }
 
-export interface AdamBuffers {
-  params: GPUBuffer;
-  grads: GPUBuffer;
-  /** first-moment state, zero before step 1 */
-  m: GPUBuffer;
-  /** second-moment state, zero before step 1 */
-  v: GPUBuffer;
+export interface AdamStepOptions extends AdamOptions {
+  /** the step, 1-based: the number of steps taken including this one */
+  t: number;
 }
 
 /**
- * One Adam step t (1-based, the number of steps taken including this one) over elements
- * [offset, offset + n) of params, grads, m and v (the same indices in all four buffers).
- * @example adamStep(bufs, 1_000_000, 1, { lr: 1e-3 }) // one dispatch of 3907 workgroups
+ * One Adam step over elements [offset, offset + n) of params, grads, m and v.
+ * @throws RangeError or TypeError naming the argument (see kernel-args.ts)
+ * @example adamStep({ n: 1_000_000 }, { params, grads, m, v }, { t: 1, lr: 1e-3 }) // one dispatch of 3907 workgroups
  */
-export function adamStep(b: AdamBuffers, n: number, t: number, o: AdamOptions, offset = 0): DispatchSpec[] {
-  checkInt('adamStep', 'n', n);
-  checkInt('adamStep', 't', t);
-  checkInt('adamStep', 'offset', offset, 0);
-  if (!(o.lr >= 0)) throw new RangeError(`adamStep: lr must be a non-negative number, got ${o.lr}`);
-  for (const k of ['params', 'grads', 'm', 'v'] as const) checkSize('adamStep', k, { buffer: b[k], offset }, n);
-  checkDistinct('adamStep', { params: b.params, m: b.m, v: b.v }, { grads: b.grads });
+export function adamStep(shape: AdamShape, io: AdamIo, options: AdamStepOptions): DispatchSpec[] {
+  checkAdamStep(shape, io, options);
+  const b1 = options.beta1 ?? 0.9, b2 = options.beta2 ?? 0.999;
+  const uniforms = ADAM_UNIFORMS.pack({
+    n: shape.n, offset: offsetOf(io.params), t: options.t,
+    lr: options.lr, one_minus_beta1: 1 - b1, beta2: b2, one_minus_beta2: 1 - b2, eps: options.eps ?? 1e-8,
+    ln_beta1: Math.log(b1), ln_beta2: Math.log(b2), grad_scale: options.gradScale ?? 1,
+  });
   return [{
-    shader: 'adam', entry: 'step', constants: { WG },
-    uniforms: adamUniforms(n, t, o, offset),
-    buffers: [b.params, b.grads, b.m, b.v], workgroups: gridFor(n),
+    shader: 'adam', entry: 'step', constants: { WG }, uniforms,
+    buffers: [bufferOf(io.params), bufferOf(io.grads), bufferOf(io.m), bufferOf(io.v)], workgroups: gridFor(shape.n),
   }];
-}
-
-/** The uniform block of adamStep (to rewrite a prepared dispatch's uniforms for the next t). */
-export function adamUniforms(n: number, t: number, o: AdamOptions, offset = 0): ArrayBuffer {
-  const b1 = o.beta1 ?? 0.9, b2 = o.beta2 ?? 0.999;
-  return packUniforms([n, offset, t, 0, o.lr, 1 - b1, b2, 1 - b2, o.eps ?? 1e-8, Math.log(b1), Math.log(b2), o.gradScale ?? 1], [4, 5, 6, 7, 8, 9, 10, 11]);
 }

@@ -2,10 +2,16 @@
 // an NCHW batch, and the mixed soft targets from integer labels, both on the GPU. The random
 // draws (flip flags with p = 0.5, a partner permutation, λ_i ~ Beta(0.25, 0.25)) come from the
 // host's seeded generator: 3·N words per step.
-import { packUniforms, type DispatchSpec } from '../../gpu/runtime.ts';
-import { checkDistinct, checkInt, checkSize, gridFor, WG } from './kernel-args.ts';
+import type { DispatchSpec } from '../../gpu/runtime.ts';
+import { UniformStruct } from '../../gpu/uniforms.ts';
+import { checkAugmentBatch, checkMixTargets, gridFor, WG } from './kernel-args.ts';
 
 export const AUGMENT_SHADERS = ['augment'] as const;
+
+/** The uniform struct of shaders/augment.wgsl (both entry points). */
+export const AUGMENT_UNIFORMS = new UniformStruct('augment', 'AugParams', {
+  n: 'u32', c: 'u32', h: 'u32', w: 'u32', total: 'u32', flip: 'u32', mix: 'u32', classes: 'u32',
+});
 
 export interface AugmentShape {
   n: number;
@@ -14,7 +20,7 @@ export interface AugmentShape {
   w: number;
 }
 
-export interface AugmentArgs extends AugmentShape {
+export interface AugmentIo {
   /** [N, C, H, W] */
   x: GPUBuffer;
   /** [N, C, H, W], ≠ x */
@@ -26,31 +32,30 @@ export interface AugmentArgs extends AugmentShape {
   partner?: GPUBuffer;
 }
 
-function validate(fn: string, s: AugmentShape): void {
-  for (const k of ['n', 'c', 'h', 'w'] as const) checkInt(fn, `shape.${k}`, s[k]);
-}
-
-/** x' = λ·flip(x_i) + (1 − λ)·flip(x_partner), per sample. */
-export function augmentBatch(a: AugmentArgs): DispatchSpec[] {
-  validate('augmentBatch', a);
-  if (!a.lambda !== !a.partner) throw new TypeError('augmentBatch: lambda and partner must be given together');
-  const total = a.n * a.c * a.h * a.w;
-  checkSize('augmentBatch', 'x', a.x, total);
-  checkSize('augmentBatch', 'out', a.out, total);
-  for (const k of ['flip', 'lambda', 'partner'] as const) if (a[k]) checkSize('augmentBatch', k, a[k]!, a.n);
-  checkDistinct('augmentBatch', { out: a.out }, { x: a.x, flip: a.flip, lambda: a.lambda, partner: a.partner });
+/**
+ * x' = λ·flip(x_i) + (1 − λ)·flip(x_partner), per sample.
+ * @throws RangeError or TypeError naming the argument (see kernel-args.ts), also when only one
+ *   of lambda and partner is given
+ * @example augmentBatch({ n: 128, c: 3, h: 16, w: 16 }, { x, out, flip, lambda, partner }) // one dispatch
+ */
+export function augmentBatch(shape: AugmentShape, io: AugmentIo): DispatchSpec[] {
+  checkAugmentBatch(shape, io);
+  const total = shape.n * shape.c * shape.h * shape.w;
   // unused bindings still need a read-only buffer: x serves
-  const flip = a.flip ?? a.x, lambda = a.lambda ?? a.x, partner = a.partner ?? a.x;
+  const flip = io.flip ?? io.x, lambda = io.lambda ?? io.x, partner = io.partner ?? io.x;
   return [{
     shader: 'augment', entry: 'mix', constants: { WG },
-    uniforms: packUniforms([a.n, a.c, a.h, a.w, total, a.flip ? 1 : 0, a.lambda ? 1 : 0, 0]),
-    buffers: [a.x, flip, lambda, partner, a.out], workgroups: gridFor(total),
+    uniforms: AUGMENT_UNIFORMS.pack({ n: shape.n, c: shape.c, h: shape.h, w: shape.w, total, flip: io.flip ? 1 : 0, mix: io.lambda ? 1 : 0, classes: 0 }),
+    buffers: [io.x, flip, lambda, partner, io.out], workgroups: gridFor(total),
   }];
 }
 
-export interface MixTargetsArgs {
+export interface MixTargetsShape {
   n: number;
   classes: number;
+}
+
+export interface MixTargetsIo {
   /** u32 [N] */
   labels: GPUBuffer;
   /** f32 [N] and u32 [N]; omit both for plain one-hot targets */
@@ -60,17 +65,15 @@ export interface MixTargetsArgs {
   targets: GPUBuffer;
 }
 
-/** t_i = λ_i·onehot(y_i) + (1 − λ_i)·onehot(y_partner(i)). */
-export function mixTargets(a: MixTargetsArgs): DispatchSpec[] {
-  checkInt('mixTargets', 'n', a.n);
-  checkInt('mixTargets', 'classes', a.classes);
-  if (!a.lambda !== !a.partner) throw new TypeError('mixTargets: lambda and partner must be given together');
-  for (const k of ['labels', 'lambda', 'partner'] as const) if (a[k]) checkSize('mixTargets', k, a[k]!, a.n);
-  checkSize('mixTargets', 'targets', a.targets, a.n * a.classes);
-  checkDistinct('mixTargets', { targets: a.targets }, { labels: a.labels, lambda: a.lambda, partner: a.partner });
+/**
+ * t_i = λ_i·onehot(y_i) + (1 − λ_i)·onehot(y_partner(i)).
+ * @throws RangeError or TypeError naming the argument (see kernel-args.ts)
+ */
+export function mixTargets(shape: MixTargetsShape, io: MixTargetsIo): DispatchSpec[] {
+  checkMixTargets(shape, io);
   return [{
     shader: 'augment', entry: 'mix_targets', constants: { WG },
-    uniforms: packUniforms([a.n, 0, 0, 0, 0, 0, a.lambda ? 1 : 0, a.classes]),
-    buffers: [a.labels, a.lambda ?? a.labels, a.partner ?? a.labels, a.targets], workgroups: gridFor(a.n * a.classes),
+    uniforms: AUGMENT_UNIFORMS.pack({ n: shape.n, c: 0, h: 0, w: 0, total: 0, flip: 0, mix: io.lambda ? 1 : 0, classes: shape.classes }),
+    buffers: [io.labels, io.lambda ?? io.labels, io.partner ?? io.labels, io.targets], workgroups: gridFor(shape.n * shape.classes),
   }];
 }

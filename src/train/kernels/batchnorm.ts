@@ -1,9 +1,17 @@
 // BatchNorm2d forward (training and evaluation) and backward (shaders/batchnorm.wgsl), NCHW
 // float32, PyTorch semantics. See the shader header for the deterministic two-level reduction.
-import { packUniforms, type DispatchSpec } from '../../gpu/runtime.ts';
-import { checkDistinct, checkInt, checkSize, gridFor, WG } from './kernel-args.ts';
+import type { DispatchSpec } from '../../gpu/runtime.ts';
+import { UniformStruct } from '../../gpu/uniforms.ts';
+import { bufferOf, checkBatchnormBackward, checkBatchnormForwardEval, checkBatchnormForwardTrain, gridFor, offsetOf, WG, type TensorRef } from './kernel-args.ts';
 
 export const BATCHNORM_SHADERS = ['batchnorm'] as const;
+
+/** The uniform struct of shaders/batchnorm.wgsl (all its entry points). */
+export const BATCHNORM_UNIFORMS = new UniformStruct('batchnorm', 'BnParams', {
+  n: 'u32', c: 'u32', hw: 'u32', m: 'u32', parts: 'u32', chunk: 'u32', total: 'u32', update_running: 'u32',
+  off_gamma: 'u32', off_beta: 'u32', off_rmean: 'u32', off_rvar: 'u32', off_dgamma: 'u32', off_dbeta: 'u32', off_bcoef: 'u32',
+  eps: 'f32', momentum: 'f32',
+});
 
 export interface BatchNormShape {
   n: number;
@@ -21,39 +29,47 @@ export interface BatchNormOptions {
   updateRunning?: boolean;
 }
 
+export type BatchNormEvalOptions = Pick<BatchNormOptions, 'eps'>;
+
 /**
- * Per-channel parameters and state. γ and β live in one buffer (e.g. the network's flat
- * parameter buffer) at element offsets, the running mean and variance in another (not the
- * parameter buffer: WebGPU forbids binding one buffer both read-only and writable in a dispatch).
+ * The per-channel tensors, [C] each. γ and β are read through one binding, so they lie in one
+ * buffer (e.g. the network's flat parameter buffer) at element offsets; so do the running mean
+ * and variance, in another buffer (not the parameters': WebGPU forbids binding one buffer both
+ * read-only and writable in a dispatch).
  */
-export interface BatchNormParams {
-  /** holds γ at gammaOffset and β at betaOffset */
-  weights: GPUBuffer;
-  /** default 0 */
-  gammaOffset?: number;
-  /** default C */
-  betaOffset?: number;
-  /** holds the running mean at meanOffset and the running variance at varOffset */
-  running: GPUBuffer;
-  /** default 0 */
-  meanOffset?: number;
-  /** default C */
-  varOffset?: number;
+export interface BatchNormParamsIo {
+  gamma: TensorRef;
+  beta: TensorRef;
+  runningMean: TensorRef;
+  runningVar: TensorRef;
   /** [4·C] floats: (mean, invstd, γ·invstd, β) per channel, written by the forward, read by the backward */
   coef: GPUBuffer;
+}
+
+export interface BatchNormForwardEvalIo extends BatchNormParamsIo {
+  /** [N, C, H, W] */
+  x: GPUBuffer;
+  /** [N, C, H, W], ≠ x */
+  y: GPUBuffer;
+}
+
+export interface BatchNormForwardTrainIo extends BatchNormForwardEvalIo {
   /** scratch of batchnormWorkspaceFloats(shape) floats */
   workspace: GPUBuffer;
 }
 
-export interface BatchNormGrads {
+export interface BatchNormBackwardIo {
+  /** the forward's input */
+  x: GPUBuffer;
+  dy: GPUBuffer;
+  /** as the training forward left it */
+  coef: GPUBuffer;
+  workspace: GPUBuffer;
   /** dL/dx (≠ dy, ≠ x) */
   dx: GPUBuffer;
-  /** holds dL/dγ at dgammaOffset and dL/dβ at dbetaOffset (both overwritten) */
-  grads: GPUBuffer;
-  /** default 0 */
-  dgammaOffset?: number;
-  /** default C */
-  dbetaOffset?: number;
+  /** dL/dγ and dL/dβ (overwritten), in one buffer */
+  dgamma: TensorRef;
+  dbeta: TensorRef;
 }
 
 /** Elements per partial reduction, and the most partials per channel. */
@@ -64,22 +80,6 @@ function partition(m: number): { parts: number; chunk: number } {
   const want = Math.min(MAX_PARTS, Math.max(1, Math.ceil(m / CHUNK_MIN)));
   const chunk = Math.ceil(m / want);
   return { parts: Math.ceil(m / chunk), chunk };
-}
-
-function validate(fn: string, s: BatchNormShape): void {
-  checkInt(fn, 'shape.n', s.n);
-  checkInt(fn, 'shape.c', s.c, 1, 65535);
-  checkInt(fn, 'shape.h', s.h);
-  checkInt(fn, 'shape.w', s.w);
-}
-
-function checkParams(fn: string, s: BatchNormShape, p: Omit<BatchNormParams, 'workspace'> & { workspace?: GPUBuffer }): void {
-  checkSize(fn, 'params.weights (γ)', { buffer: p.weights, offset: p.gammaOffset ?? 0 }, s.c);
-  checkSize(fn, 'params.weights (β)', { buffer: p.weights, offset: p.betaOffset ?? s.c }, s.c);
-  checkSize(fn, 'params.running (mean)', { buffer: p.running, offset: p.meanOffset ?? 0 }, s.c);
-  checkSize(fn, 'params.running (var)', { buffer: p.running, offset: p.varOffset ?? s.c }, s.c);
-  checkSize(fn, 'params.coef', p.coef, 4 * s.c);
-  if (p.workspace) checkSize(fn, 'params.workspace', p.workspace, batchnormWorkspaceFloats(s));
 }
 
 /** Floats of scratch the training forward and the backward need for this shape. */
@@ -93,65 +93,68 @@ function bcoefOffset(s: BatchNormShape): number {
   return Math.ceil((3 * s.c * parts) / 4) * 4;
 }
 
-function uniforms(s: BatchNormShape, p: Partial<BatchNormParams>, o: BatchNormOptions, g: Partial<BatchNormGrads> = {}): ArrayBuffer {
+/** The element offsets of the per-channel tensors a dispatch reads (the others at their defaults). */
+interface Offsets {
+  gamma?: TensorRef;
+  beta?: TensorRef;
+  runningMean?: TensorRef;
+  runningVar?: TensorRef;
+  dgamma?: TensorRef;
+  dbeta?: TensorRef;
+}
+
+function uniforms(s: BatchNormShape, t: Offsets, o: BatchNormOptions) {
   const hw = s.h * s.w, m = s.n * hw;
   const { parts, chunk } = partition(m);
-  return packUniforms(
-    [
-      s.n, s.c, hw, m, parts, chunk, s.n * s.c * hw, o.updateRunning === false ? 0 : 1,
-      p.gammaOffset ?? 0, p.betaOffset ?? s.c, p.meanOffset ?? 0, p.varOffset ?? s.c,
-      g.dgammaOffset ?? 0, g.dbetaOffset ?? s.c, bcoefOffset(s),
-      o.eps ?? 1e-5, o.momentum ?? 0.1,
-    ],
-    [15, 16],
-  );
+  const at = (r: TensorRef | undefined, fallback: number) => (r ? offsetOf(r) : fallback);
+  return BATCHNORM_UNIFORMS.pack({
+    n: s.n, c: s.c, hw, m, parts, chunk, total: s.n * s.c * hw, update_running: o.updateRunning === false ? 0 : 1,
+    off_gamma: at(t.gamma, 0), off_beta: at(t.beta, s.c), off_rmean: at(t.runningMean, 0), off_rvar: at(t.runningVar, s.c),
+    off_dgamma: at(t.dgamma, 0), off_dbeta: at(t.dbeta, s.c), off_bcoef: bcoefOffset(s),
+    eps: o.eps ?? 1e-5, momentum: o.momentum ?? 0.1,
+  });
 }
 
 /**
  * Training forward: batch statistics over (N, H, W), y = (x − mean)/√(var + eps)·γ + β, the
  * running estimates updated (unbiased variance), and `coef` saved for the backward.
- * Three dispatches: partial statistics, per-channel merge, element-wise apply. `y` ≠ `x`.
+ * Three dispatches: partial statistics, per-channel merge, element-wise apply.
+ * @throws RangeError or TypeError naming the argument (see kernel-args.ts)
+ * @example batchnormForwardTrain({ n: 8, c: 3, h: 7, w: 7 }, { x, y, gamma, beta, runningMean, runningVar, coef, workspace }) // three dispatches
  */
-export function batchnormForwardTrain(shape: BatchNormShape, x: GPUBuffer, y: GPUBuffer, p: BatchNormParams, opts: BatchNormOptions = {}): DispatchSpec[] {
-  const fn = 'batchnormForwardTrain';
-  validate(fn, shape);
-  checkParams(fn, shape, p);
-  checkSize(fn, 'x', x, shape.n * shape.c * shape.h * shape.w);
-  checkSize(fn, 'y', y, shape.n * shape.c * shape.h * shape.w);
-  checkDistinct(fn, { y, 'params.running': p.running, 'params.coef': p.coef, 'params.workspace': p.workspace }, { x, 'params.weights': p.weights });
-  const u = uniforms(shape, p, opts);
+export function batchnormForwardTrain(shape: BatchNormShape, io: BatchNormForwardTrainIo, options: BatchNormOptions = {}): DispatchSpec[] {
+  checkBatchnormForwardTrain(shape, io, options, batchnormWorkspaceFloats);
+  const u = uniforms(shape, io, options);
   const { parts } = partition(shape.n * shape.h * shape.w);
   const total = shape.n * shape.c * shape.h * shape.w;
   const constants = { WG };
   return [
-    { shader: 'batchnorm', entry: 'stats_partial', constants, uniforms: u, buffers: [x, p.workspace], workgroups: [parts, shape.c] },
+    { shader: 'batchnorm', entry: 'stats_partial', constants, uniforms: u, buffers: [io.x, io.workspace], workgroups: [parts, shape.c] },
     {
       shader: 'batchnorm', entry: 'stats_finalize', constants, uniforms: u,
-      buffers: [p.workspace, p.weights, p.running, p.coef],
+      buffers: [io.workspace, bufferOf(io.gamma), bufferOf(io.runningMean), io.coef],
       workgroups: [Math.ceil(shape.c / WG)],
     },
-    { shader: 'batchnorm', entry: 'apply', constants, uniforms: u, buffers: [x, p.coef, y], workgroups: gridFor(Math.ceil(total / 4)) },
+    { shader: 'batchnorm', entry: 'apply', constants, uniforms: u, buffers: [io.x, io.coef, io.y], workgroups: gridFor(Math.ceil(total / 4)) },
   ];
 }
 
-/** Evaluation forward with the running estimates (writes `coef`; the workspace is not used). */
-export function batchnormForwardEval(shape: BatchNormShape, x: GPUBuffer, y: GPUBuffer, p: Omit<BatchNormParams, 'workspace'>, opts: Pick<BatchNormOptions, 'eps'> = {}): DispatchSpec[] {
-  const fn = 'batchnormForwardEval';
-  validate(fn, shape);
-  checkParams(fn, shape, p);
-  checkSize(fn, 'x', x, shape.n * shape.c * shape.h * shape.w);
-  checkSize(fn, 'y', y, shape.n * shape.c * shape.h * shape.w);
-  checkDistinct(fn, { y, 'params.coef': p.coef }, { x, 'params.weights': p.weights, 'params.running': p.running });
-  const u = uniforms(shape, p, opts);
+/**
+ * Evaluation forward with the running estimates (writes `coef`).
+ * @throws RangeError or TypeError naming the argument (see kernel-args.ts)
+ */
+export function batchnormForwardEval(shape: BatchNormShape, io: BatchNormForwardEvalIo, options: BatchNormEvalOptions = {}): DispatchSpec[] {
+  checkBatchnormForwardEval(shape, io, options);
+  const u = uniforms(shape, io, options);
   const total = shape.n * shape.c * shape.h * shape.w;
   const constants = { WG };
   return [
     {
       shader: 'batchnorm', entry: 'eval_coeffs', constants, uniforms: u,
-      buffers: [p.weights, p.running, p.coef],
+      buffers: [bufferOf(io.gamma), bufferOf(io.runningMean), io.coef],
       workgroups: [Math.ceil(shape.c / WG)],
     },
-    { shader: 'batchnorm', entry: 'apply', constants, uniforms: u, buffers: [x, p.coef, y], workgroups: gridFor(Math.ceil(total / 4)) },
+    { shader: 'batchnorm', entry: 'apply', constants, uniforms: u, buffers: [io.x, io.coef, io.y], workgroups: gridFor(Math.ceil(total / 4)) },
   ];
 }
 
@@ -159,27 +162,21 @@ export function batchnormForwardEval(shape: BatchNormShape, x: GPUBuffer, y: GPU
  * Training-mode backward from the forward's input `x`, `coef` and `dy`:
  * dβ = Σdy, dγ = Σdy·x̂, dx = γ·invstd/M·(M·dy − dβ − x̂·dγ) with x̂ = (x − mean)·invstd.
  * Three dispatches: partial sums, per-channel merge, element-wise dx.
+ * @throws RangeError or TypeError naming the argument (see kernel-args.ts)
  */
-export function batchnormBackward(shape: BatchNormShape, x: GPUBuffer, dy: GPUBuffer, p: Pick<BatchNormParams, 'coef' | 'workspace'>, g: BatchNormGrads): DispatchSpec[] {
-  const fn = 'batchnormBackward';
-  validate(fn, shape);
-  const total = shape.n * shape.c * shape.h * shape.w;
-  for (const [name, b] of [['x', x], ['dy', dy], ['grads.dx', g.dx]] as const) checkSize(fn, name, b, total);
-  checkSize(fn, 'params.coef', p.coef, 4 * shape.c);
-  checkSize(fn, 'params.workspace', p.workspace, batchnormWorkspaceFloats(shape));
-  checkSize(fn, 'grads.grads (dγ)', { buffer: g.grads, offset: g.dgammaOffset ?? 0 }, shape.c);
-  checkSize(fn, 'grads.grads (dβ)', { buffer: g.grads, offset: g.dbetaOffset ?? shape.c }, shape.c);
-  checkDistinct(fn, { 'grads.dx': g.dx, 'grads.grads': g.grads, 'params.workspace': p.workspace }, { x, dy, 'params.coef': p.coef });
-  const u = uniforms(shape, {}, {}, g);
+export function batchnormBackward(shape: BatchNormShape, io: BatchNormBackwardIo): DispatchSpec[] {
+  checkBatchnormBackward(shape, io, batchnormWorkspaceFloats);
+  const u = uniforms(shape, { dgamma: io.dgamma, dbeta: io.dbeta }, {});
   const { parts } = partition(shape.n * shape.h * shape.w);
+  const total = shape.n * shape.c * shape.h * shape.w;
   const constants = { WG };
   return [
-    { shader: 'batchnorm', entry: 'backward_partial', constants, uniforms: u, buffers: [x, dy, p.coef, p.workspace], workgroups: [parts, shape.c] },
+    { shader: 'batchnorm', entry: 'backward_partial', constants, uniforms: u, buffers: [io.x, io.dy, io.coef, io.workspace], workgroups: [parts, shape.c] },
     {
       shader: 'batchnorm', entry: 'backward_finalize', constants, uniforms: u,
-      buffers: [p.workspace, p.coef, g.grads],
+      buffers: [io.workspace, io.coef, bufferOf(io.dgamma)],
       workgroups: [Math.ceil(shape.c / WG)],
     },
-    { shader: 'batchnorm', entry: 'backward_apply', constants, uniforms: u, buffers: [x, dy, p.workspace, g.dx], workgroups: gridFor(Math.ceil(total / 4)) },
+    { shader: 'batchnorm', entry: 'backward_apply', constants, uniforms: u, buffers: [io.x, io.dy, io.workspace, io.dx], workgroups: gridFor(Math.ceil(total / 4)) },
   ];
 }

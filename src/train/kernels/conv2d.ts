@@ -1,10 +1,14 @@
-// 2-D convolution of the paper's CNNs (METHODS.md §4.1: Conv2d k×k, stride 1, padding
+// 2-D convolution of the paper's CNNs (docs/methods.md#cnn-architecture: Conv2d k×k, stride 1, padding
 // (k−1)/2, bias) on WebGPU, NCHW float32, weights [Cout, Cin, K, K] as PyTorch.
-// Each function validates its arguments and returns a pure description of the dispatches
-// (DispatchSpec[]): shapes travel as uniforms, tilings as override constants, so one
+// Each function validates its arguments (kernel-args.ts) and returns a pure description of the
+// dispatches (DispatchSpec[]): shapes travel as uniforms, tilings as override constants, so one
 // pipeline per (shader, tiling) serves every layer. The WGSL lives in shaders/conv2d-*.wgsl;
 // the CPU twin in src/train/reference/conv2d.ts.
-import { packUniforms, type DispatchSpec } from '../../gpu/runtime.ts';
+import type { DispatchSpec } from '../../gpu/runtime.ts';
+import { UniformStruct } from '../../gpu/uniforms.ts';
+import {
+  checkConv2dForward, checkConv2dGradInput, checkConv2dGradWeight, checkConv2dGradWeightOptions, checkConv2dShape, checkGrid, type Conv2dSizes,
+} from './kernel-args.ts';
 
 /** The shaders the dispatches below use (load them into the GpuRuntime). */
 export const CONV2D_SHADERS = [
@@ -14,6 +18,29 @@ export const CONV2D_SHADERS = [
   'conv2d-grad-weight-reduce',
   'conv2d-grad-bias',
 ] as const;
+
+/** The shared uniform fields of the forward and grad-input GEMMs. */
+const CONV2D_FIELDS = {
+  n: 'u32', cin: 'u32', cout: 'u32', h: 'u32',
+  w: 'u32', k: 'u32', pad: 'u32', hw: 'u32',
+  kk: 'u32', red: 'u32', pixels: 'u32', tiles_p: 'u32',
+} as const;
+
+/** The uniform structs of shaders/conv2d-*.wgsl. */
+export const CONV2D_FORWARD_UNIFORMS = new UniformStruct('conv2d-forward', 'Params', CONV2D_FIELDS);
+export const CONV2D_GRAD_INPUT_UNIFORMS = new UniformStruct('conv2d-grad-input', 'Params', CONV2D_FIELDS);
+export const CONV2D_GRAD_WEIGHT_UNIFORMS = new UniformStruct('conv2d-grad-weight', 'Params', {
+  n: 'u32', cin: 'u32', cout: 'u32', h: 'u32',
+  w: 'u32', k: 'u32', pad: 'u32', hw: 'u32',
+  kk: 'u32', red: 'u32', pixels: 'u32', tiles_r: 'u32',
+  per_split: 'u32', splits: 'u32', _pad0: 'u32', _pad1: 'u32',
+});
+export const CONV2D_GRAD_WEIGHT_REDUCE_UNIFORMS = new UniformStruct('conv2d-grad-weight-reduce', 'Params', {
+  len: 'u32', splits: 'u32', _pad0: 'u32', _pad1: 'u32',
+});
+export const CONV2D_GRAD_BIAS_UNIFORMS = new UniformStruct('conv2d-grad-bias', 'Params', {
+  cout: 'u32', hw: 'u32', pixels: 'u32', _pad0: 'u32',
+});
 
 /** A convolution layer applied to a batch: x [N, Cin, H, W] → y [N, Cout, H, W]. */
 export interface Conv2dShape {
@@ -31,6 +58,31 @@ export interface Conv2dShape {
   kernelSize: number;
 }
 
+/** x [N,Cin,H,W], w [Cout,Cin,K,K], b [Cout] (read); y [N,Cout,H,W] (written). */
+export interface Conv2dForwardIo {
+  x: GPUBuffer;
+  w: GPUBuffer;
+  b: GPUBuffer;
+  y: GPUBuffer;
+}
+
+/** dy [N,Cout,H,W], w [Cout,Cin,K,K] (read); dx [N,Cin,H,W] (written). */
+export interface Conv2dGradInputIo {
+  dy: GPUBuffer;
+  w: GPUBuffer;
+  dx: GPUBuffer;
+}
+
+/** x [N,Cin,H,W], dy [N,Cout,H,W] (read); dw [Cout,Cin,K,K], db [Cout] (written). */
+export interface Conv2dGradWeightIo {
+  x: GPUBuffer;
+  dy: GPUBuffer;
+  dw: GPUBuffer;
+  db: GPUBuffer;
+  /** conv2dGradWeightScratchBytes(shape) bytes for a split reduction (optional) */
+  scratch?: GPUBuffer;
+}
+
 export interface Conv2dOptions {
   /** the device's maxComputeWorkgroupsPerDimension (default 65535, the WebGPU minimum) */
   maxWorkgroupsPerDimension?: number;
@@ -39,8 +91,8 @@ export interface Conv2dOptions {
 export interface Conv2dGradWeightOptions extends Conv2dOptions {
   /**
    * Slices of the N·H·W reduction (default: chosen from the shape so that the GPU has
-   * about GW_TARGET_WORKGROUPS workgroups). More than one needs `scratch`; the count is
-   * lowered to what `scratch` holds.
+   * about GW_TARGET_WORKGROUPS workgroups). More than one needs `io.scratch`; the count is
+   * lowered to what `io.scratch` holds.
    */
   splits?: number;
 }
@@ -95,30 +147,21 @@ export function conv2dFlops(shape: Conv2dShape): number {
 
 /**
  * Forward convolution y = conv(x, W) + b, as dispatches.
- * @param buffers x [N,Cin,H,W], w [Cout,Cin,K,K], b [Cout] (read); y [N,Cout,H,W] (written)
  * @throws RangeError naming the argument when a size is not a positive integer, K is even,
- *   a buffer is too small or aliases the output, or the grid exceeds the device limits
+ *   a buffer is too small or aliases the output, or the grid exceeds the device limits;
+ *   TypeError when a tensor is missing or unknown
+ * @example conv2dForward({ batch: 128, inChannels: 3, outChannels: 128, height: 16, width: 16, kernelSize: 5 }, { x, w, b, y }) // one dispatch
  */
-export function conv2dForward(
-  shape: Conv2dShape,
-  buffers: { x: GPUBuffer; w: GPUBuffer; b: GPUBuffer; y: GPUBuffer },
-  options: Conv2dOptions = {},
-): DispatchSpec[] {
+export function conv2dForward(shape: Conv2dShape, io: Conv2dForwardIo, options: Conv2dOptions = {}): DispatchSpec[] {
   const fn = 'conv2dForward';
-  const s = checkShape(fn, shape);
-  checkBuffer(fn, 'buffers.x', buffers.x, s.n * s.cin * s.hw);
-  checkBuffer(fn, 'buffers.w', buffers.w, s.cout * s.cin * s.kk);
-  checkBuffer(fn, 'buffers.b', buffers.b, s.cout);
-  checkBuffer(fn, 'buffers.y', buffers.y, s.n * s.cout * s.hw);
-  checkNoAlias(fn, { 'buffers.y': buffers.y }, { 'buffers.x': buffers.x, 'buffers.w': buffers.w, 'buffers.b': buffers.b });
-  const red = s.cin * s.kk;
+  const s = checkConv2dForward(shape, io, options);
   const tiling = chooseTiling(s.cout, s.pixels);
-  const { workgroups, tiles } = pixelGrid(fn, s.pixels, s.cout, tiling, maxDim(fn, options));
+  const { workgroups, tiles } = pixelGrid(fn, s.pixels, s.cout, tiling, maxDim(options));
   return [{
     shader: 'conv2d-forward',
     constants: { ...tiling },
-    uniforms: packUniforms([s.n, s.cin, s.cout, s.h, s.w, s.k, s.pad, s.hw, s.kk, red, s.pixels, tiles]),
-    buffers: [buffers.x, buffers.w, buffers.b, buffers.y],
+    uniforms: CONV2D_FORWARD_UNIFORMS.pack(gemmUniforms(s, s.cin * s.kk, tiles)),
+    buffers: [io.x, io.w, io.b, io.y],
     workgroups,
   }];
 }
@@ -126,28 +169,18 @@ export function conv2dForward(
 /**
  * Gradient of the loss with respect to the input: dx = full correlation of dy with the
  * flipped kernel (the adjoint of conv2dForward in x), as dispatches.
- * @param buffers dy [N,Cout,H,W], w [Cout,Cin,K,K] (read); dx [N,Cin,H,W] (written)
- * @throws RangeError naming the argument, as conv2dForward
+ * @throws RangeError or TypeError naming the argument, as conv2dForward
  */
-export function conv2dGradInput(
-  shape: Conv2dShape,
-  buffers: { dy: GPUBuffer; w: GPUBuffer; dx: GPUBuffer },
-  options: Conv2dOptions = {},
-): DispatchSpec[] {
+export function conv2dGradInput(shape: Conv2dShape, io: Conv2dGradInputIo, options: Conv2dOptions = {}): DispatchSpec[] {
   const fn = 'conv2dGradInput';
-  const s = checkShape(fn, shape);
-  checkBuffer(fn, 'buffers.dy', buffers.dy, s.n * s.cout * s.hw);
-  checkBuffer(fn, 'buffers.w', buffers.w, s.cout * s.cin * s.kk);
-  checkBuffer(fn, 'buffers.dx', buffers.dx, s.n * s.cin * s.hw);
-  checkNoAlias(fn, { 'buffers.dx': buffers.dx }, { 'buffers.dy': buffers.dy, 'buffers.w': buffers.w });
-  const red = s.cout * s.kk;
+  const s = checkConv2dGradInput(shape, io, options);
   const tiling = chooseTiling(s.cin, s.pixels);
-  const { workgroups, tiles } = pixelGrid(fn, s.pixels, s.cin, tiling, maxDim(fn, options));
+  const { workgroups, tiles } = pixelGrid(fn, s.pixels, s.cin, tiling, maxDim(options));
   return [{
     shader: 'conv2d-grad-input',
     constants: { ...tiling },
-    uniforms: packUniforms([s.n, s.cin, s.cout, s.h, s.w, s.k, s.pad, s.hw, s.kk, red, s.pixels, tiles]),
-    buffers: [buffers.dy, buffers.w, buffers.dx],
+    uniforms: CONV2D_GRAD_INPUT_UNIFORMS.pack(gemmUniforms(s, s.cout * s.kk, tiles)),
+    buffers: [io.dy, io.w, io.dx],
     workgroups,
   }];
 }
@@ -157,50 +190,38 @@ export function conv2dGradInput(
  * (0 when it does not split). Allocate this once per layer and pass it in.
  */
 export function conv2dGradWeightScratchBytes(shape: Conv2dShape, options: Conv2dGradWeightOptions = {}): number {
-  const s = checkShape('conv2dGradWeightScratchBytes', shape);
-  const plan = planGradWeight('conv2dGradWeightScratchBytes', s, options, Infinity);
+  const s = checkConv2dShape('conv2dGradWeightScratchBytes', shape);
+  checkConv2dGradWeightOptions('conv2dGradWeightScratchBytes', options);
+  const plan = planGradWeight(s, options, Infinity);
   return plan.splits > 1 ? plan.splits * s.cout * s.cin * s.kk * 4 : 0;
 }
 
 /**
  * Gradients with respect to the weights and the bias, written (not accumulated):
  * dW[co,ci,kh,kw] = Σ_{n,h,w} dy[n,co,h,w]·x[n,ci,h+kh−p,w+kw−p], db[co] = Σ_{n,h,w} dy[n,co,h,w].
- * The N·H·W reduction is split into slices (partial dW in `scratch`, then added in a fixed
- * order) when `scratch` is given and the layer has few dW tiles; the result is deterministic.
- * @param buffers x [N,Cin,H,W], dy [N,Cout,H,W] (read); dw [Cout,Cin,K,K], db [Cout] (written);
- *   scratch (optional) of conv2dGradWeightScratchBytes(shape) bytes
- * @throws RangeError naming the argument, as conv2dForward, or when options.splits is not
- *   a positive integer
+ * The N·H·W reduction is split into slices (partial dW in `io.scratch`, then added in a fixed
+ * order) when the scratch is given and the layer has few dW tiles; the result is deterministic.
+ * @throws RangeError or TypeError naming the argument, as conv2dForward, or when
+ *   options.splits is not a positive integer
  */
-export function conv2dGradWeight(
-  shape: Conv2dShape,
-  buffers: { x: GPUBuffer; dy: GPUBuffer; dw: GPUBuffer; db: GPUBuffer; scratch?: GPUBuffer },
-  options: Conv2dGradWeightOptions = {},
-): DispatchSpec[] {
+export function conv2dGradWeight(shape: Conv2dShape, io: Conv2dGradWeightIo, options: Conv2dGradWeightOptions = {}): DispatchSpec[] {
   const fn = 'conv2dGradWeight';
-  const s = checkShape(fn, shape);
+  const s = checkConv2dGradWeight(shape, io, options);
   const red = s.cin * s.kk;
   const len = s.cout * red;
-  checkBuffer(fn, 'buffers.x', buffers.x, s.n * s.cin * s.hw);
-  checkBuffer(fn, 'buffers.dy', buffers.dy, s.n * s.cout * s.hw);
-  checkBuffer(fn, 'buffers.dw', buffers.dw, len);
-  checkBuffer(fn, 'buffers.db', buffers.db, s.cout);
-  const reads = { 'buffers.x': buffers.x, 'buffers.dy': buffers.dy };
-  const writes: Record<string, GPUBuffer> = { 'buffers.dw': buffers.dw, 'buffers.db': buffers.db };
-  if (buffers.scratch) writes['buffers.scratch'] = buffers.scratch;
-  checkNoAlias(fn, writes, reads);
-  const capacity = buffers.scratch ? Math.floor(buffers.scratch.size / (4 * len)) : 1;
-  const plan = planGradWeight(fn, s, options, capacity);
-  const max = maxDim(fn, options);
-  if (plan.tilesR > max || plan.tilesM > max) {
-    throw new RangeError(`${fn}: shape gives a grid of ${plan.tilesR} × ${plan.tilesM} workgroups, past the limit of ${max} per dimension`);
-  }
+  const capacity = io.scratch ? Math.floor(io.scratch.size / (4 * len)) : 1;
+  const plan = planGradWeight(s, options, capacity);
+  const max = maxDim(options);
+  checkGrid(fn, [plan.tilesR, plan.tilesM], max);
   const split = plan.splits > 1;
   const gemm: DispatchSpec = {
     shader: 'conv2d-grad-weight',
     constants: { ...plan.tiling },
-    uniforms: packUniforms([s.n, s.cin, s.cout, s.h, s.w, s.k, s.pad, s.hw, s.kk, red, s.pixels, plan.tilesR, plan.perSplit, plan.splits]),
-    buffers: [buffers.x, buffers.dy, split ? buffers.scratch! : buffers.dw],
+    uniforms: CONV2D_GRAD_WEIGHT_UNIFORMS.pack({
+      n: s.n, cin: s.cin, cout: s.cout, h: s.h, w: s.w, k: s.k, pad: s.pad, hw: s.hw, kk: s.kk, red, pixels: s.pixels,
+      tiles_r: plan.tilesR, per_split: plan.perSplit, splits: plan.splits,
+    }),
+    buffers: [io.x, io.dy, split ? io.scratch! : io.dw],
     workgroups: [plan.tilesR, plan.tilesM, plan.splits],
   };
   const specs = [gemm];
@@ -208,16 +229,16 @@ export function conv2dGradWeight(
     specs.push({
       shader: 'conv2d-grad-weight-reduce',
       constants: { WG: REDUCE_WG },
-      uniforms: packUniforms([len, plan.splits]),
-      buffers: [buffers.scratch!, buffers.dw],
+      uniforms: CONV2D_GRAD_WEIGHT_REDUCE_UNIFORMS.pack({ len, splits: plan.splits }),
+      buffers: [io.scratch!, io.dw],
       workgroups: grid(fn, Math.ceil(len / REDUCE_WG), max),
     });
   }
   specs.push({
     shader: 'conv2d-grad-bias',
     constants: { WG: BIAS_WG },
-    uniforms: packUniforms([s.cout, s.hw, s.pixels]),
-    buffers: [buffers.dy, buffers.db],
+    uniforms: CONV2D_GRAD_BIAS_UNIFORMS.pack({ cout: s.cout, hw: s.hw, pixels: s.pixels }),
+    buffers: [io.dy, io.db],
     workgroups: grid(fn, s.cout, max),
   });
   return specs;
@@ -225,54 +246,14 @@ export function conv2dGradWeight(
 
 // ---------------------------------------------------------------------------------------
 
-interface Sizes {
-  n: number; cin: number; cout: number; h: number; w: number; k: number;
-  pad: number; hw: number; kk: number; pixels: number;
+/** The uniforms of the forward and grad-input GEMMs; `red` is the length of their reduction. */
+function gemmUniforms(s: Conv2dSizes, red: number, tiles: number) {
+  return { n: s.n, cin: s.cin, cout: s.cout, h: s.h, w: s.w, k: s.k, pad: s.pad, hw: s.hw, kk: s.kk, red, pixels: s.pixels, tiles_p: tiles };
 }
 
-function checkShape(fn: string, shape: Conv2dShape): Sizes {
-  if (typeof shape !== 'object' || shape === null) throw new TypeError(`${fn}: shape must be an object`);
-  for (const key of ['batch', 'inChannels', 'outChannels', 'height', 'width', 'kernelSize'] as const) {
-    const v = shape[key];
-    if (!Number.isInteger(v) || v < 1) throw new RangeError(`${fn}: shape.${key} must be a positive integer, got ${v}`);
-  }
-  const { batch: n, inChannels: cin, outChannels: cout, height: h, width: w, kernelSize: k } = shape;
-  if (k % 2 === 0) throw new RangeError(`${fn}: shape.kernelSize must be odd ("same" padding (K−1)/2), got ${k}`);
-  // the shaders mark out-of-range pixels and taps with a coordinate of −2^20
-  if (h >= 1 << 20 || w >= 1 << 20) throw new RangeError(`${fn}: shape.height and shape.width must be below 2^20, got ${h}×${w}`);
-  // 32-bit indices in the shaders
-  const biggest = Math.max(n * cin * h * w, n * cout * h * w, cout * cin * k * k);
-  if (biggest > I32_MAX) {
-    throw new RangeError(`${fn}: shape gives ${biggest} elements in one tensor, past the 32-bit indexing of the kernels`);
-  }
-  return { n, cin, cout, h, w, k, pad: (k - 1) / 2, hw: h * w, kk: k * k, pixels: n * h * w };
-}
-
-function checkBuffer(fn: string, name: string, buf: GPUBuffer, floats: number): void {
-  if (typeof buf !== 'object' || buf === null || typeof buf.size !== 'number') {
-    throw new TypeError(`${fn}: ${name} must be a GPUBuffer`);
-  }
-  if (buf.size < floats * 4) {
-    throw new RangeError(`${fn}: ${name} holds ${buf.size} bytes, the shape needs ${floats * 4} (${floats} float32)`);
-  }
-}
-
-/** A buffer written by a dispatch must not be bound twice (WebGPU forbids writable aliasing). */
-function checkNoAlias(fn: string, writes: Record<string, GPUBuffer>, reads: Record<string, GPUBuffer>): void {
-  const all = Object.entries({ ...reads, ...writes });
-  for (const [wn, wb] of Object.entries(writes)) {
-    for (const [on, ob] of all) {
-      if (on !== wn && ob === wb) throw new RangeError(`${fn}: ${wn} must not be the same buffer as ${on}`);
-    }
-  }
-}
-
-function maxDim(fn: string, options: Conv2dOptions): number {
-  const max = options.maxWorkgroupsPerDimension ?? 65535;
-  if (!Number.isInteger(max) || max < 1) {
-    throw new RangeError(`${fn}: options.maxWorkgroupsPerDimension must be a positive integer, got ${max}`);
-  }
-  return max;
+/** The device's workgroups per dimension, as the options give it (checked in kernel-args.ts). */
+function maxDim(options: Conv2dOptions): number {
+  return options.maxWorkgroupsPerDimension ?? 65535;
 }
 
 /**
@@ -300,9 +281,7 @@ function pixelGrid(fn: string, pixels: number, rows: number, t: Conv2dTiling, ma
   const tilesM = Math.ceil(rows / (4 * t.WG_Y));
   const x = Math.min(tiles, max);
   const z = Math.ceil(tiles / x);
-  if (z > max || tilesM > max) {
-    throw new RangeError(`${fn}: shape gives ${tiles} × ${tilesM} tiles, past the limit of ${max} workgroups per dimension`);
-  }
+  checkGrid(fn, [z, tilesM], max, `${tiles} × ${tilesM} tiles`);
   return { workgroups: [x, tilesM, z], tiles };
 }
 
@@ -310,7 +289,7 @@ function pixelGrid(fn: string, pixels: number, rows: number, t: Conv2dTiling, ma
 function grid(fn: string, count: number, max: number): [number, number] {
   const x = Math.min(count, max);
   const y = Math.ceil(count / x);
-  if (y > max) throw new RangeError(`${fn}: ${count} workgroups exceed the limit of ${max} per dimension squared`);
+  checkGrid(fn, [y], max, `${count} workgroups (${x} × ${y})`);
   return [x, y];
 }
 
@@ -322,7 +301,7 @@ interface GradWeightPlan {
   perSplit: number;
 }
 
-function planGradWeight(fn: string, s: Sizes, options: Conv2dGradWeightOptions, capacity: number): GradWeightPlan {
+function planGradWeight(s: Conv2dSizes, options: Conv2dGradWeightOptions, capacity: number): GradWeightPlan {
   const red = s.cin * s.kk;
   const tiling = chooseTiling(s.cout, red);
   const tilesR = Math.ceil(red / (4 * tiling.WG_X));
@@ -330,16 +309,13 @@ function planGradWeight(fn: string, s: Sizes, options: Conv2dGradWeightOptions, 
   const chunks = Math.ceil(s.pixels / tiling.TK);
   let splits: number;
   if (options.splits !== undefined) {
-    if (!Number.isInteger(options.splits) || options.splits < 1) {
-      throw new RangeError(`${fn}: options.splits must be a positive integer, got ${options.splits}`);
-    }
     splits = options.splits;
   } else {
     const wanted = Math.ceil(GW_TARGET_WORKGROUPS / (tilesR * tilesM));
     splits = Math.min(wanted, Math.floor(chunks / GW_MIN_CHUNKS_PER_SPLIT));
   }
   // within the scratch, the grid limit and the 32-bit indexing of the partial sums
-  splits = Math.max(1, Math.min(splits, chunks, capacity, maxDim(fn, options), Math.floor(I32_MAX / (s.cout * red))));
+  splits = Math.max(1, Math.min(splits, chunks, capacity, maxDim(options), Math.floor(I32_MAX / (s.cout * red))));
   if (splits < 2) return { tiling, tilesR, tilesM, splits: 1, perSplit: s.pixels };
   const perSplit = Math.ceil(chunks / splits) * tiling.TK;
   return { tiling, tilesR, tilesM, splits: Math.ceil(s.pixels / perSplit), perSplit };

@@ -2,10 +2,20 @@
 //   forward   y  = x·Wᵀ + b   (optionally ReLU fused into the epilogue)
 //   backward  dx = dy·W,  dW = dyᵀ·x,  db = Σ_n dy
 // with split-K for small-output, long-K products (see the shader header).
-import { packUniforms, type DispatchSpec } from '../../gpu/runtime.ts';
-import { bufferOf, checkDistinct, checkInt, checkSize, gridFor, offsetOf, pow2AtLeast, WG, type TensorRef } from './kernel-args.ts';
+import type { DispatchSpec } from '../../gpu/runtime.ts';
+import { UniformStruct } from '../../gpu/uniforms.ts';
+import {
+  bufferOf, checkBiasGrad, checkDenseBackward, checkDenseForward, checkGemm, checkGemmWorkspace, gridFor, offsetOf, pow2AtLeast, WG, type TensorRef,
+} from './kernel-args.ts';
 
 export const DENSE_SHADERS = ['dense'] as const;
+
+/** The uniform struct of shaders/dense.wgsl (all its entry points). */
+export const DENSE_UNIFORMS = new UniformStruct('dense', 'GemmParams', {
+  m: 'u32', n: 'u32', k: 'u32', lda: 'u32', ldb: 'u32', ldc: 'u32',
+  off_a: 'u32', off_b: 'u32', off_c: 'u32', off_bias: 'u32',
+  k_per_split: 'u32', split_stride: 'u32', splits: 'u32', flags: 'u32',
+});
 
 /** Output tile of one GEMM workgroup, and the K slab. */
 export const GEMM_TILE = { m: 64, n: 64, k: 16 } as const;
@@ -15,32 +25,44 @@ const SPLIT_TARGET_GROUPS = 128;
 const SPLIT_MIN_K = 256;
 const SPLIT_MAX = 32;
 
-export interface GemmArgs {
+/** The epilogue's flags (the WGSL `flags` field). */
+const BIAS = 1, ACCUMULATE = 2, RELU = 4;
+
+/** C [M × N] = op(A) [M × K] · op(B) [K × N]. */
+export interface GemmShape {
   m: number;
   n: number;
   k: number;
-  /** A(i, k): stored [M][K] row-major, or [K][M] with aTrans */
+}
+
+export interface GemmIo {
+  /** A(i, k): stored [M][K] row-major, or [K][M] with options.aTrans */
   a: TensorRef;
-  aTrans?: boolean;
-  /** row stride of A's storage (default K, or M with aTrans) */
-  lda?: number;
-  /** B(k, j): stored [K][N] row-major, or [N][K] with bTrans */
+  /** B(k, j): stored [K][N] row-major, or [N][K] with options.bTrans */
   b: TensorRef;
-  bTrans?: boolean;
-  ldb?: number;
-  /** C [M][N] row-major */
+  /** C [M][N] row-major (written) */
   c: TensorRef;
-  ldc?: number;
   /** add bias[j] to column j */
   bias?: TensorRef;
+  /** scratch of gemmWorkspaceFloats(m, n, k) floats, for split-K */
+  workspace?: GPUBuffer;
+}
+
+export interface GemmOptions {
+  aTrans?: boolean;
+  bTrans?: boolean;
+  /** row stride of A's storage (default K, or M with aTrans) */
+  lda?: number;
+  /** row stride of B's storage (default N, or K with bTrans) */
+  ldb?: number;
+  /** row stride of C (default N) */
+  ldc?: number;
   /** C += result instead of C = result */
   accumulate?: boolean;
   /** max(·, 0) last */
   relu?: boolean;
   /** K splits: a number, or 'auto' (default; splits only when a workspace is given) */
   splitK?: number | 'auto';
-  /** scratch of gemmWorkspaceFloats(m, n, k) floats, for split-K */
-  workspace?: GPUBuffer;
 }
 
 /** Split-K factor chosen for an M×N×K product ('auto'). */
@@ -65,52 +87,68 @@ export function gemmWorkspaceFloats(m: number, n: number, k: number, splits = ge
 /**
  * C = op(A)·op(B) (+ bias) (+ C) (ReLU): one GEMM dispatch, or, split over K, one GEMM dispatch
  * into the workspace and one deterministic reduction applying the epilogue.
+ * @throws RangeError or TypeError naming the argument (see kernel-args.ts), also when a split
+ *   over K lacks its workspace
+ * @example gemm({ m: 3, n: 10, k: 600 }, { a: x, b: w, c: y, bias }, { bTrans: true }) // y = x·wᵀ + bias
  */
-export function gemm(g: GemmArgs): DispatchSpec[] {
-  checkInt('gemm', 'm', g.m);
-  checkInt('gemm', 'n', g.n);
-  checkInt('gemm', 'k', g.k);
-  const aTrans = g.aTrans ?? false, bTrans = g.bTrans ?? false;
-  const lda = g.lda ?? (aTrans ? g.m : g.k), ldb = g.ldb ?? (bTrans ? g.k : g.n), ldc = g.ldc ?? g.n;
-  let want = g.splitK === undefined || g.splitK === 'auto' ? (g.workspace ? gemmSplits(g.m, g.n, g.k) : 1) : g.splitK;
-  checkInt('gemm', 'splitK', want, 1, 65535);
-  const { splits, kPerSplit } = normaliseSplits(g.k, want);
-  if (splits > 1 && !g.workspace) throw new RangeError(`gemm: splitK = ${want} needs a workspace of ${splits * g.m * g.n} floats`);
-  checkSize('gemm', 'a', g.a, aTrans ? (g.k - 1) * lda + g.m : (g.m - 1) * lda + g.k);
-  checkSize('gemm', 'b', g.b, bTrans ? (g.n - 1) * ldb + g.k : (g.k - 1) * ldb + g.n);
-  checkSize('gemm', 'c', g.c, (g.m - 1) * ldc + g.n);
-  if (g.bias) checkSize('gemm', 'bias', g.bias, g.n);
-  if (splits > 1) checkSize('gemm', 'workspace', g.workspace!, splits * g.m * g.n);
-  checkDistinct('gemm', { c: g.c, workspace: splits > 1 ? g.workspace : undefined }, { a: g.a, b: g.b, bias: g.bias });
-  const flags = (g.bias ? 1 : 0) | (g.accumulate ? 2 : 0) | (g.relu ? 4 : 0);
-  const a = bufferOf(g.a), b = bufferOf(g.b), c = bufferOf(g.c);
-  const bias = g.bias ? bufferOf(g.bias) : a; // unused binding: any read-only buffer
+export function gemm(shape: GemmShape, io: GemmIo, options: GemmOptions = {}): DispatchSpec[] {
+  checkGemm(shape, io, options);
+  const { m, n, k } = shape;
+  const aTrans = options.aTrans ?? false, bTrans = options.bTrans ?? false;
+  const lda = options.lda ?? (aTrans ? m : k), ldb = options.ldb ?? (bTrans ? k : n), ldc = options.ldc ?? n;
+  const want = options.splitK === undefined || options.splitK === 'auto' ? (io.workspace ? gemmSplits(m, n, k) : 1) : options.splitK;
+  const { splits, kPerSplit } = normaliseSplits(k, want);
+  checkGemmWorkspace('gemm', io.workspace, splits, m, n, options.splitK);
+  const flags = (io.bias ? BIAS : 0) | (options.accumulate ? ACCUMULATE : 0) | (options.relu ? RELU : 0);
+  const a = bufferOf(io.a), b = bufferOf(io.b), c = bufferOf(io.c);
+  const bias = io.bias ? bufferOf(io.bias) : a; // unused binding: any read-only buffer
   const constants = { A_TRANS: aTrans ? 1 : 0, B_TRANS: bTrans ? 1 : 0 };
-  const tiles: [number, number, number] = [Math.ceil(g.n / GEMM_TILE.n), Math.ceil(g.m / GEMM_TILE.m), splits];
-  const u = (offC: number, ldC: number, stride: number, fl: number) =>
-    packUniforms([g.m, g.n, g.k, lda, ldb, ldC, offsetOf(g.a), offsetOf(g.b), offC, g.bias ? offsetOf(g.bias) : 0, kPerSplit, stride, splits, fl]);
+  const tiles: [number, number, number] = [Math.ceil(n / GEMM_TILE.n), Math.ceil(m / GEMM_TILE.m), splits];
+  const u = (offC: number, ldC: number, stride: number, fl: number) => DENSE_UNIFORMS.pack({
+    m, n, k, lda, ldb, ldc: ldC, off_a: offsetOf(io.a), off_b: offsetOf(io.b), off_c: offC, off_bias: io.bias ? offsetOf(io.bias) : 0,
+    k_per_split: kPerSplit, split_stride: stride, splits, flags: fl,
+  });
   if (splits === 1) {
-    return [{ shader: 'dense', entry: 'gemm', constants, uniforms: u(offsetOf(g.c), ldc, 0, flags), buffers: [a, b, bias, c], workgroups: tiles }];
+    return [{ shader: 'dense', entry: 'gemm', constants, uniforms: u(offsetOf(io.c), ldc, 0, flags), buffers: [a, b, bias, c], workgroups: tiles }];
   }
-  const ws = g.workspace!;
+  const ws = io.workspace!;
   return [
-    { shader: 'dense', entry: 'gemm', constants, uniforms: u(0, g.n, g.m * g.n, 0), buffers: [a, b, bias, ws], workgroups: tiles },
-    { shader: 'dense', entry: 'splitk_reduce', constants: { WG }, uniforms: u(offsetOf(g.c), ldc, 0, flags), buffers: [ws, bias, c], workgroups: gridFor(g.m * g.n) },
+    { shader: 'dense', entry: 'gemm', constants, uniforms: u(0, n, m * n, 0), buffers: [a, b, bias, ws], workgroups: tiles },
+    { shader: 'dense', entry: 'splitk_reduce', constants: { WG }, uniforms: u(offsetOf(io.c), ldc, 0, flags), buffers: [ws, bias, c], workgroups: gridFor(m * n) },
   ];
 }
 
-/** db[j] = Σ_i dy[i, j] over an [rows × cols] matrix (+ db with accumulate). */
-export function biasGrad(rows: number, cols: number, dy: TensorRef, db: TensorRef, accumulate = false): DispatchSpec[] {
-  checkInt('biasGrad', 'rows', rows);
-  checkInt('biasGrad', 'cols', cols);
-  checkSize('biasGrad', 'dy', dy, rows * cols);
-  checkSize('biasGrad', 'db', db, cols);
-  checkDistinct('biasGrad', { db }, { dy });
+/** db [cols] = Σ over the rows of dy [rows × cols]. */
+export interface BiasGradShape {
+  rows: number;
+  cols: number;
+}
+
+export interface BiasGradIo {
+  dy: TensorRef;
+  db: TensorRef;
+}
+
+export interface BiasGradOptions {
+  /** db += the sums instead of db = the sums */
+  accumulate?: boolean;
+}
+
+/**
+ * db[j] = Σ_i dy[i, j] over an [rows × cols] matrix (+ db with accumulate).
+ * @throws RangeError or TypeError naming the argument (see kernel-args.ts)
+ */
+export function biasGrad(shape: BiasGradShape, io: BiasGradIo, options: BiasGradOptions = {}): DispatchSpec[] {
+  checkBiasGrad(shape, io, options);
+  const { rows, cols } = shape;
   const colsPerGroup = pow2AtLeast(cols, 64);
   return [{
     shader: 'dense', entry: 'bias_grad', constants: { WG, COLS: colsPerGroup },
-    uniforms: packUniforms([rows, cols, 0, cols, 0, 0, offsetOf(dy), 0, offsetOf(db), 0, 0, 0, 1, accumulate ? 2 : 0]),
-    buffers: [bufferOf(dy), bufferOf(db)], workgroups: [Math.ceil(cols / colsPerGroup)],
+    uniforms: DENSE_UNIFORMS.pack({
+      m: rows, n: cols, k: 0, lda: cols, ldb: 0, ldc: 0, off_a: offsetOf(io.dy), off_b: 0, off_c: offsetOf(io.db), off_bias: 0,
+      k_per_split: 0, split_stride: 0, splits: 1, flags: options.accumulate ? ACCUMULATE : 0,
+    }),
+    buffers: [bufferOf(io.dy), bufferOf(io.db)], workgroups: [Math.ceil(cols / colsPerGroup)],
   }];
 }
 
@@ -120,53 +158,70 @@ export interface DenseShape {
   outFeatures: number;
 }
 
-export interface DenseForwardArgs extends DenseShape {
+export interface DenseForwardIo {
   /** [batch, in] */
-  x: GPUBuffer;
+  x: TensorRef;
   /** [out, in] */
   weight: TensorRef;
   /** [out] */
   bias?: TensorRef;
-  /** [batch, out] */
-  y: GPUBuffer;
-  /** fuse ReLU into the epilogue */
-  relu?: boolean;
+  /** [batch, out] (written) */
+  y: TensorRef;
   /** scratch of denseWorkspaceFloats(shape) floats enables split-K */
   workspace?: GPUBuffer;
 }
 
-/** y = x·Wᵀ + b (ReLU). */
-export function denseForward(f: DenseForwardArgs): DispatchSpec[] {
-  return gemm({
-    m: f.batch, n: f.outFeatures, k: f.inFeatures, a: f.x, b: f.weight, bTrans: true, c: f.y,
-    bias: f.bias, relu: f.relu, workspace: f.workspace,
-  });
+export interface DenseForwardOptions {
+  /** fuse ReLU into the epilogue */
+  relu?: boolean;
 }
 
-export interface DenseBackwardArgs extends DenseShape {
-  x: GPUBuffer;
+/**
+ * y = x·Wᵀ + b (ReLU).
+ * @throws RangeError or TypeError naming the argument (see kernel-args.ts)
+ * @example denseForward({ batch: 8, inFeatures: 33, outFeatures: 17 }, { x, weight, bias, y }, { relu: true }) // one dispatch
+ */
+export function denseForward(shape: DenseShape, io: DenseForwardIo, options: DenseForwardOptions = {}): DispatchSpec[] {
+  checkDenseForward(shape, io, options);
+  return gemm(
+    { m: shape.batch, n: shape.outFeatures, k: shape.inFeatures },
+    { a: io.x, b: io.weight, c: io.y, bias: io.bias, workspace: io.workspace },
+    { bTrans: true, relu: options.relu },
+  );
+}
+
+export interface DenseBackwardIo {
+  x: TensorRef;
   weight: TensorRef;
   /** [batch, out]: the gradient at the layer's output (after any ReLU backward) */
-  dy: GPUBuffer;
+  dy: TensorRef;
   /** [batch, in]; omitted for the first layer */
-  dx?: GPUBuffer;
+  dx?: TensorRef;
   /** [out, in] */
   dweight?: TensorRef;
   /** [out] */
   dbias?: TensorRef;
-  /** add into dweight and dbias instead of overwriting */
-  accumulate?: boolean;
   workspace?: GPUBuffer;
 }
 
-/** dx = dy·W, dW = dyᵀ·x, db = Σ_n dy (each only when its output is given). */
-export function denseBackward(b: DenseBackwardArgs): DispatchSpec[] {
+export interface DenseBackwardOptions {
+  /** add into dweight and dbias instead of overwriting */
+  accumulate?: boolean;
+}
+
+/**
+ * dx = dy·W, dW = dyᵀ·x, db = Σ_n dy (each only when its output is given).
+ * @throws RangeError or TypeError naming the argument (see kernel-args.ts)
+ */
+export function denseBackward(shape: DenseShape, io: DenseBackwardIo, options: DenseBackwardOptions = {}): DispatchSpec[] {
+  checkDenseBackward(shape, io, options);
+  const { batch, inFeatures, outFeatures } = shape;
   const specs: DispatchSpec[] = [];
-  if (b.dx) specs.push(...gemm({ m: b.batch, n: b.inFeatures, k: b.outFeatures, a: b.dy, b: b.weight, c: b.dx, workspace: b.workspace }));
-  if (b.dweight) {
-    specs.push(...gemm({ m: b.outFeatures, n: b.inFeatures, k: b.batch, a: b.dy, aTrans: true, b: b.x, c: b.dweight, accumulate: b.accumulate, workspace: b.workspace }));
+  if (io.dx) specs.push(...gemm({ m: batch, n: inFeatures, k: outFeatures }, { a: io.dy, b: io.weight, c: io.dx, workspace: io.workspace }));
+  if (io.dweight) {
+    specs.push(...gemm({ m: outFeatures, n: inFeatures, k: batch }, { a: io.dy, b: io.x, c: io.dweight, workspace: io.workspace }, { aTrans: true, accumulate: options.accumulate }));
   }
-  if (b.dbias) specs.push(...biasGrad(b.batch, b.outFeatures, b.dy, b.dbias, b.accumulate));
+  if (io.dbias) specs.push(...biasGrad({ rows: batch, cols: outFeatures }, { dy: io.dy, db: io.dbias }, { accumulate: options.accumulate }));
   return specs;
 }
 

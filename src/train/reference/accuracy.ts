@@ -4,7 +4,7 @@
  * [#top-k1 hits, #top-k2 hits]: a label is within the top k when fewer than k logits of its
  * row are strictly greater than its own; NaN logits count as greater, a NaN label logit never hits.
  */
-export function accuracyRef(n: number, c: number, z: ArrayLike<number>, labels: ArrayLike<number>, k1 = 1, k2 = 3): [number, number] {
+export function accuracyReference(n: number, c: number, z: ArrayLike<number>, labels: ArrayLike<number>, k1 = 1, k2 = 3): [number, number] {
   let h1 = 0, h2 = 0;
   for (let i = 0; i < n; i++) {
     const zy = z[i * c + labels[i]];

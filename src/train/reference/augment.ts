@@ -2,7 +2,7 @@
 import type { AugmentShape } from '../kernels/augment.ts';
 
 /** x'_i = λ_i·flip_i(x_i) + (1 − λ_i)·flip_j(x_j), j = partner_i (λ = 1 without mixup). */
-export function augmentBatchRef(
+export function augmentBatchReference(
   s: AugmentShape, x: ArrayLike<number>, flip?: ArrayLike<number>, lambda?: ArrayLike<number>, partner?: ArrayLike<number>,
 ): Float64Array {
   const out = new Float64Array(s.n * s.c * s.h * s.w);
@@ -23,7 +23,7 @@ export function augmentBatchRef(
 }
 
 /** t_i = λ_i·onehot(y_i) + (1 − λ_i)·onehot(y_j). */
-export function mixTargetsRef(n: number, classes: number, labels: ArrayLike<number>, lambda?: ArrayLike<number>, partner?: ArrayLike<number>): Float64Array {
+export function mixTargetsReference(n: number, classes: number, labels: ArrayLike<number>, lambda?: ArrayLike<number>, partner?: ArrayLike<number>): Float64Array {
   const t = new Float64Array(n * classes);
   for (let i = 0; i < n; i++) {
     if (!lambda || !partner) {

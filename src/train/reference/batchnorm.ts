@@ -12,7 +12,7 @@ export interface BatchNormTrainResult {
 }
 
 /** Training forward: batch statistics, biased variance to normalise, unbiased into the running variance. */
-export function batchnormForwardTrainRef(
+export function batchnormForwardTrainReference(
   s: BatchNormShape, x: ArrayLike<number>, gamma: ArrayLike<number>, beta: ArrayLike<number>,
   runningMean: ArrayLike<number>, runningVar: ArrayLike<number>, eps = 1e-5, momentum = 0.1,
 ): BatchNormTrainResult {
@@ -41,7 +41,7 @@ export function batchnormForwardTrainRef(
 }
 
 /** Evaluation forward with running statistics. */
-export function batchnormForwardEvalRef(
+export function batchnormForwardEvalReference(
   s: BatchNormShape, x: ArrayLike<number>, gamma: ArrayLike<number>, beta: ArrayLike<number>,
   runningMean: ArrayLike<number>, runningVar: ArrayLike<number>, eps = 1e-5,
 ): Float64Array {
@@ -58,7 +58,7 @@ export function batchnormForwardEvalRef(
  * Training-mode backward: dβ = Σdy, dγ = Σdy·x̂, dx = γ·invstd/M·(M·dy − dβ − x̂·dγ),
  * with x̂ = (x − mean)·invstd and M = N·H·W.
  */
-export function batchnormBackwardRef(
+export function batchnormBackwardReference(
   s: BatchNormShape, x: ArrayLike<number>, dy: ArrayLike<number>, gamma: ArrayLike<number>,
   mean: ArrayLike<number>, invstd: ArrayLike<number>,
 ): { dx: Float64Array; dgamma: Float64Array; dbeta: Float64Array } {

@@ -2,7 +2,7 @@
 import type { DenseShape } from '../kernels/dense.ts';
 
 /** y[b, o] = Σ_i x[b, i]·W[o, i] + bias[o], then ReLU if asked. */
-export function denseForwardRef(s: DenseShape, x: ArrayLike<number>, w: ArrayLike<number>, bias?: ArrayLike<number>, relu = false): Float64Array {
+export function denseForwardReference(s: DenseShape, x: ArrayLike<number>, w: ArrayLike<number>, bias?: ArrayLike<number>, relu = false): Float64Array {
   const y = new Float64Array(s.batch * s.outFeatures);
   for (let b = 0; b < s.batch; b++) {
     for (let o = 0; o < s.outFeatures; o++) {
@@ -15,7 +15,7 @@ export function denseForwardRef(s: DenseShape, x: ArrayLike<number>, w: ArrayLik
 }
 
 /** dx = dy·W, dW = dyᵀ·x, db = Σ_b dy. */
-export function denseBackwardRef(s: DenseShape, x: ArrayLike<number>, w: ArrayLike<number>, dy: ArrayLike<number>): { dx: Float64Array; dw: Float64Array; db: Float64Array } {
+export function denseBackwardReference(s: DenseShape, x: ArrayLike<number>, w: ArrayLike<number>, dy: ArrayLike<number>): { dx: Float64Array; dw: Float64Array; db: Float64Array } {
   const { batch: nb, inFeatures: ni, outFeatures: no } = s;
   const dx = new Float64Array(nb * ni), dw = new Float64Array(no * ni), db = new Float64Array(no);
   for (let b = 0; b < nb; b++) {

@@ -4,7 +4,7 @@
  * x[b] = data[indices[start + b]] as NCHW (from NHWC or NCHW samples, values decoded through
  * `table` when given), y[b] = labels[indices[start + b]].
  */
-export function gatherBatchRef(
+export function gatherBatchReference(
   batch: number, c: number, h: number, w: number, data: ArrayLike<number>, layout: 'nhwc' | 'nchw',
   indices: ArrayLike<number>, start: number, labels: ArrayLike<number>, table?: ArrayLike<number>,
 ): { x: Float64Array; y: Uint32Array } {

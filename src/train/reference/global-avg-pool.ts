@@ -2,7 +2,7 @@
 import type { GapShape } from '../kernels/global-avg-pool.ts';
 
 /** y[n, c] = mean of x[n, c, :, :] */
-export function globalAvgPoolForwardRef(s: GapShape, x: ArrayLike<number>): Float64Array {
+export function globalAvgPoolForwardReference(s: GapShape, x: ArrayLike<number>): Float64Array {
   const len = s.h * s.w, y = new Float64Array(s.n * s.c);
   for (let r = 0; r < y.length; r++) {
     let sum = 0;
@@ -13,7 +13,7 @@ export function globalAvgPoolForwardRef(s: GapShape, x: ArrayLike<number>): Floa
 }
 
 /** dx[n, c, h, w] = dy[n, c] / (H·W) */
-export function globalAvgPoolBackwardRef(s: GapShape, dy: ArrayLike<number>): Float64Array {
+export function globalAvgPoolBackwardReference(s: GapShape, dy: ArrayLike<number>): Float64Array {
   const len = s.h * s.w, dx = new Float64Array(s.n * s.c * len);
   for (let i = 0; i < dx.length; i++) dx[i] = dy[Math.floor(i / len)] / len;
   return dx;

@@ -2,7 +2,7 @@
 import type { PoolShape } from '../kernels/maxpool2x2.ts';
 
 /** y and the argmax (0..3, row-major in the window, first maximum wins). */
-export function maxpool2x2ForwardRef(s: PoolShape, x: ArrayLike<number>): { y: Float64Array; argmax: Uint32Array } {
+export function maxpool2x2ForwardReference(s: PoolShape, x: ArrayLike<number>): { y: Float64Array; argmax: Uint32Array } {
   const ho = Math.floor(s.h / 2), wo = Math.floor(s.w / 2);
   const y = new Float64Array(s.n * s.c * ho * wo), argmax = new Uint32Array(y.length);
   for (let nc = 0; nc < s.n * s.c; nc++) {
@@ -26,7 +26,7 @@ export function maxpool2x2ForwardRef(s: PoolShape, x: ArrayLike<number>): { y: F
 }
 
 /** dx: dy routed to each window's argmax, zero elsewhere. */
-export function maxpool2x2BackwardRef(s: PoolShape, dy: ArrayLike<number>, argmax: ArrayLike<number>): Float64Array {
+export function maxpool2x2BackwardReference(s: PoolShape, dy: ArrayLike<number>, argmax: ArrayLike<number>): Float64Array {
   const ho = Math.floor(s.h / 2), wo = Math.floor(s.w / 2);
   const dx = new Float64Array(s.n * s.c * s.h * s.w);
   for (let nc = 0; nc < s.n * s.c; nc++) {

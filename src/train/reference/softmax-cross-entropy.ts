@@ -9,7 +9,7 @@ function logSumExp(z: ArrayLike<number>, base: number, c: number): { max: number
 }
 
 /** Mean hard-label cross-entropy and dlogits = (softmax − onehot)/N. */
-export function softmaxCrossEntropyRef(n: number, c: number, z: ArrayLike<number>, labels: ArrayLike<number>): { loss: number; dlogits: Float64Array } {
+export function softmaxCrossEntropyReference(n: number, c: number, z: ArrayLike<number>, labels: ArrayLike<number>): { loss: number; dlogits: Float64Array } {
   const d = new Float64Array(n * c);
   let loss = 0;
   for (let i = 0; i < n; i++) {
@@ -21,7 +21,7 @@ export function softmaxCrossEntropyRef(n: number, c: number, z: ArrayLike<number
 }
 
 /** Mean soft-target cross-entropy and dlogits = (softmax·Σt − t)/N. */
-export function softCrossEntropyRef(n: number, c: number, z: ArrayLike<number>, t: ArrayLike<number>): { loss: number; dlogits: Float64Array } {
+export function softCrossEntropyReference(n: number, c: number, z: ArrayLike<number>, t: ArrayLike<number>): { loss: number; dlogits: Float64Array } {
   const d = new Float64Array(n * c);
   let loss = 0;
   for (let i = 0; i < n; i++) {
@@ -37,7 +37,7 @@ export function softCrossEntropyRef(n: number, c: number, z: ArrayLike<number>, 
 }
 
 /** MSE over all N·C elements and its gradient 2(z − t)/(N·C). */
-export function mseLossRef(n: number, c: number, z: ArrayLike<number>, t: ArrayLike<number>): { loss: number; dlogits: Float64Array } {
+export function mseLossReference(n: number, c: number, z: ArrayLike<number>, t: ArrayLike<number>): { loss: number; dlogits: Float64Array } {
   const d = new Float64Array(n * c);
   let loss = 0;
   for (let i = 0; i < n * c; i++) {
