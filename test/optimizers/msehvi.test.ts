@@ -450,8 +450,23 @@ describe('MS-EHVI acquisition optimiser', () => {
     expect(info.source).toBe('ehvi');
     expect(info.ehvi as number).toBeGreaterThan(0);
     expect(info.ehviRelaxed as number).toBeGreaterThan(0);
-    expect(['local', 'raw']).toContain(info.origin);
+    expect(['local', 'raw', 'discrete']).toContain(info.origin);
     expect(() => createMsehvi(ctxFor(problem.space), { localSteps: 4 } as never)).toThrow(/createMsehvi: unknown option 'localSteps'/);
+  });
+
+  it('the default variant adds a discrete search on rounded configurations: never a lower EHVI than without it', () => {
+    const problem = nasProblem();
+    const proposal = (discreteSteps: number) => {
+      const opt = createMsehvi(ctxFor(problem.space), { ...SMALL, nInit: 6, discreteSteps });
+      for (let i = 0; i < 6; i++) {
+        const params = (opt.ask(i) as { suggestion: { params: Config } }).suggestion.params;
+        opt.tell({ number: i, params, state: 'complete', values: (problem.evaluate(params) as { values: number[] }).values });
+      }
+      return (opt.ask(6) as { suggestion: { info: Record<string, unknown> } }).suggestion.info;
+    };
+    const without = proposal(0), withSearch = proposal(10);
+    expect(without.origin).not.toBe('discrete');
+    expect(withSearch.ehvi as number).toBeGreaterThanOrEqual(without.ehvi as number);
   });
 });
 

@@ -53,6 +53,13 @@ export interface AcquisitionOptions {
   maxIterations?: number;
   /** temperature of the restart heuristic (default 1, BoTorch's eta) */
   eta?: number;
+  /**
+   * rounds of a discrete search on rounded configurations after the gradient stage, from the
+   * best few distinct candidates (default 0: the reference has none). The known size objective
+   * is piecewise constant in the relaxed point, so L-BFGS cannot see it (docs/methods.md#odd-28);
+   * a search over neighbouring configurations can.
+   */
+  discreteSteps?: number;
 }
 
 /** A proposal candidate: a configuration and the EHVI at it. */
@@ -63,7 +70,7 @@ export interface AcquisitionCandidate {
   /** EHVI at the configuration (its rounded point) */
   value: number;
   /** 'local': the rounding of a local optimum; 'raw': of a raw sample only */
-  origin: 'local' | 'raw';
+  origin: 'local' | 'raw' | 'discrete';
 }
 
 export interface AcquisitionResult {
@@ -261,13 +268,69 @@ export function optimizeAcquisition(model: AcquisitionModel, options: Acquisitio
   const endMoments = moments(endRounded, knownOf(endConfigs));
   const endValues = ehvi2(front, ref, endMoments.mean, endMoments.std);
   const byKey = new Map<string, AcquisitionCandidate>();
-  const add = (config: Config, value: number, origin: 'local' | 'raw') => {
+  const add = (config: Config, value: number, origin: AcquisitionCandidate['origin']) => {
     const key = JSON.stringify(config);
     if (!byKey.has(key)) byKey.set(key, { config, key, value, origin });
   };
   endConfigs.forEach((c, r) => add(c, endValues[r], 'local'));
   rawConfigs.forEach((c, i) => add(c, rawRounded[i], 'raw'));
   // (a stable sort: ties keep the insertion order)
-  const candidates = [...byKey.values()].sort((a, b) => b.value - a.value);
-  return { candidates, relaxedBest, restarts, iterations, evaluations: evaluations + 2 * N + starts.length };
+  let candidates = [...byKey.values()].sort((a, b) => b.value - a.value);
+  let discrete = 0;
+  const rounds = options.discreteSteps ?? 0;
+  if (rounds > 0 && D > 0) {
+    // 5. discrete coordinate search from the best distinct candidates (scored as proposed)
+    const score = (us: Float64Array[]): { configs: Config[]; values: Float64Array } => {
+      const x = new Float64Array(us.length * D);
+      const configs = us.map((u, i) => enc.decodeInto(u, x, i * D));
+      const mo = moments(x, knownOf(configs));
+      discrete += us.length;
+      return { configs, values: ehvi2(front, ref, mo.mean, mo.std) };
+    };
+    for (const start of candidates.slice(0, DISCRETE_STARTS)) {
+      let cur: Float64Array = enc.encode(start.config).map((v) => (Number.isNaN(v) ? 0.5 : v));
+      let curValue = start.value;
+      let sigma = 0.1;
+      for (let round = 0; round < rounds; round++) {
+        const batch = Array.from({ length: DISCRETE_NEIGHBOURS }, () => neighbour(enc, cur, sigma, rng));
+        const s = score(batch);
+        let best = 0;
+        for (let j = 0; j < batch.length; j++) {
+          add(s.configs[j], s.values[j], 'discrete');
+          if (s.values[j] > s.values[best]) best = j;
+        }
+        if (s.values[best] > curValue) {
+          cur = batch[best];
+          curValue = s.values[best];
+        } else sigma = Math.max(0.01, sigma * 0.7);
+      }
+    }
+    candidates = [...byKey.values()].sort((a, b) => b.value - a.value);
+  }
+  return { candidates, relaxedBest, restarts, iterations, evaluations: evaluations + 2 * N + starts.length + discrete };
+}
+
+/** Starting points and neighbours per round of the discrete search. */
+const DISCRETE_STARTS = 5, DISCRETE_NEIGHBOURS = 12;
+
+/** A neighbour of u in the encoded cube: one hyperparameter (sometimes two) changed. */
+function neighbour(enc: CubeEncoder, u: Float64Array, sigma: number, rng: Rng): Float64Array {
+  const v = Float64Array.from(u);
+  const changes = rng.random() < 0.3 ? 2 : 1;
+  for (let c = 0; c < changes; c++) {
+    const p = enc.params[rng.int(enc.params.length)];
+    const off = p.offset;
+    if (p.kind === 'binary') v[off] = v[off] >= 0.5 ? 0 : 1;
+    else if (p.kind === 'onehot') {
+      let cur = 0;
+      for (let w = 1; w < p.width; w++) if (v[off + w] > v[off + cur]) cur = w;
+      let next = rng.int(p.width - 1);
+      if (next >= cur) next++;
+      for (let w = 0; w < p.width; w++) v[off + w] = w === next ? 1 : 0;
+    } else {
+      const x = rng.random() < 0.2 ? rng.random() : v[off] + sigma * rng.normal();
+      v[off] = x < 0 ? 0 : x > 1 ? 1 : x;
+    }
+  }
+  return v;
 }

@@ -77,6 +77,12 @@ export interface MsehviOptions extends CommonOptions {
   /** local optimisations from restarts drawn among the raw points (default 20, BoTorch num_restarts) */
   numRestarts?: number;
   /**
+   * rounds of the discrete search on rounded configurations after the gradient stage (default
+   * 20; 'paper' 0: the reference has none). It sees the piecewise-constant size objective,
+   * which the gradient cannot (docs/methods.md#odd-28).
+   */
+  discreteSteps?: number;
+  /**
    * the initial design: 'sobol' = one scrambled Sobol sequence (default), 'iid' = independent
    * uniform draws ('paper' default: Ax seeds a new Sobol generator at random for every draw)
    */
@@ -108,6 +114,7 @@ interface Resolved {
   known?: KnownObjectiveFn;
   rawSamples: number;
   numRestarts: number;
+  discreteSteps: number;
   initialDesign: 'sobol' | 'iid';
   gp: GpFitOptions;
 }
@@ -115,7 +122,7 @@ interface Resolved {
 /** How MS-EHVI reads its options (known keys, presets). */
 export const MSEHVI_OPTIONS: OptionRules<MsehviOptions> = {
   fn: 'createMsehvi',
-  known: ['nInit', 'maxEvaluations', 'knownObjective', 'input', 'numClasses', 'rawSamples', 'numRestarts', 'initialDesign', 'gp'],
+  known: ['nInit', 'maxEvaluations', 'knownObjective', 'input', 'numClasses', 'rawSamples', 'numRestarts', 'discreteSteps', 'initialDesign', 'gp'],
   presets: MSEHVI_PRESETS,
 };
 
@@ -148,6 +155,7 @@ function resolve(ctx: OptimizerContext, options: unknown): Resolved {
     known,
     rawSamples: int('rawSamples', o.rawSamples ?? 1000, 1),
     numRestarts: int('numRestarts', o.numRestarts ?? 20, 0),
+    discreteSteps: int('discreteSteps', o.discreteSteps ?? (variant === 'paper' ? 0 : 20), 0),
     initialDesign: check.oneOf('initialDesign', o.initialDesign ?? (variant === 'paper' ? 'iid' : 'sobol'), ['sobol', 'iid'] as const),
     gp,
   };
@@ -229,7 +237,7 @@ export const createMsehvi = (ctx: OptimizerContext, options: MsehviOptions = {})
     try {
       const acq = optimizeAcquisition(
         { encoder: enc, models: [models[0], models[1]], known: o.known, front: staircase2(front, ref), reference: ref },
-        { rawSamples: o.rawSamples, numRestarts: o.numRestarts },
+        { rawSamples: o.rawSamples, numRestarts: o.numRestarts, discreteSteps: o.discreteSteps },
         rng,
       );
       // The best candidate not proposed before.
