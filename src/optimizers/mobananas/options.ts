@@ -82,16 +82,12 @@ export const MOBANANAS_PRESETS = {
  * written, docs/methods.md#odd-31): 20 initial configurations, 8 parents, 4 chosen and evaluated at the full
  * budget per iteration, 100 evaluations. The reference gives one setting for both problems.
  */
-export const MOBANANAS_PLAIN_PRESETS = {
-  flowers: {
-    nInit: 20, maxBudget: 25, functionEvaluations: 100, numArch: 8, selectModels: 4, eta: 3,
-    ensembleSize: 5, hidden: [10], epochs: 80, lr: 0.1, batchSize: 32, init: 'normal', mutatedKeys: 3,
-  },
-  fashion: {
-    nInit: 20, maxBudget: 25, functionEvaluations: 100, numArch: 8, selectModels: 4, eta: 3,
-    ensembleSize: 5, hidden: [10], epochs: 80, lr: 0.1, batchSize: 32, init: 'normal', mutatedKeys: 3,
-  },
-} as const satisfies Presets<MobananasOptions>;
+const PLAIN_SETTINGS = {
+  nInit: 20, maxBudget: 25, functionEvaluations: 100, numArch: 8, selectModels: 4,
+  ensembleSize: 5, hidden: [10], epochs: 80, lr: 0.1, batchSize: 32, init: 'normal', mutatedKeys: 3,
+} as const;
+
+export const MOBANANAS_PLAIN_PRESETS = { flowers: PLAIN_SETTINGS, fashion: PLAIN_SETTINGS } as const satisfies Presets<MobananasOptions>;
 
 /** Options with every default filled in and checked against the context. */
 export interface ResolvedMobananasOptions {
