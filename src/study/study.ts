@@ -375,7 +375,14 @@ export class Study {
     const inner = new AbortController();
     const onAbort = () => inner.abort(signal?.reason);
     signal?.addEventListener('abort', onAbort);
-    const timer = maxSeconds !== undefined ? setTimeout(() => inner.abort(new Error('maxSeconds reached')), Math.max(0, (maxSeconds - this.elapsed()) * 1000)) : undefined;
+    // setTimeout may fire a little before the study's own clock says the time is up: re-arm until it does
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const arm = (limit: number) => {
+      const left = limit - this.elapsed();
+      if (left <= 0) inner.abort(new Error('maxSeconds reached'));
+      else timer = setTimeout(() => arm(limit), Math.ceil(left * 1000));
+    };
+    if (maxSeconds !== undefined) arm(maxSeconds);
     const running = new Map<number, Promise<void>>();
     const stopped = () => (maxSeconds !== undefined && this.elapsed() >= maxSeconds) || inner.signal.aborted;
     // interrupted trials are finished whatever the evaluation cap (they are counted in it already)
