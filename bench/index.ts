@@ -5,6 +5,7 @@ import { benchAsk, benchQuality, BENCH_METHODS } from './methods.ts';
 import { benchEhvi, formatEhviBench } from './ehvi.ts';
 import { benchGp, benchMsehviAsk, GP_BENCH_SIZES, printGpTable, printMsehviAsk } from './gp.ts';
 import { benchPareto } from './pareto.ts';
+import { benchBulkCut } from './bulkcut.ts';
 import { machine, printTable } from './harness.ts';
 import { BraninCurrin, Zdt1 } from '../src/problems/synthetic.ts';
 
@@ -20,6 +21,9 @@ if (process.env.BENCH_GP !== '0') {
   printGpTable(benchGp({ sizes }));
   printMsehviAsk(await benchMsehviAsk());
 }
+
+console.log('\n## Bulk & Cut model operations (median of 7 after a first call; results checked first)\n');
+for (const r of await benchBulkCut()) console.log(r);
 
 console.log('\n### Methods: median [quartiles] full-budget hypervolume over 5 seeds, 300 evaluations\n');
 for (const l of await benchQuality([

@@ -27,6 +27,7 @@ const OPTIONS: OptionSpec[] = [
     help: 'trials evaluated at once, each in its own worker thread (on WebGPU: in this thread); default: the number of cores for flowers/fashion off WebGPU, else 1 in this thread',
   },
   { name: 'resume', help: 'continue the study journalled in --out; trials it left running are evaluated again' },
+  { name: 'keep-models', help: 'keep every trained model (flowers/fashion) in DIR/models/trial-N.safetensors (safetensors: opens in PyTorch)' },
   { name: 'fail-interrupted', help: 'with --resume: mark the trials the previous session left running as failed instead of running them again' },
   { name: 'quiet', short: 'q', help: 'no progress output' },
   { name: 'verbose', short: 'v', help: 'more diagnostics (WebGPU warnings); sets PARETONAS_VERBOSE=1 for this process and its workers' },
@@ -39,7 +40,8 @@ export function searchHelp(): string {
 
 Run a multi-objective search. Every event goes to DIR/trials.jsonl as it happens (a killed run
 loses no finished trial; continue it with --resume); DIR/summary.json holds the front and the
-hypervolume history.
+hypervolume history. On flowers/fashion every training writes DIR/checkpoints/trial-N.safetensors
+after each epoch, so a trial a kill interrupted continues from its last epoch on --resume.
 
 ${optionHelp(OPTIONS)}
 
@@ -293,6 +295,7 @@ export async function searchCommand(argv: string[]): Promise<number> {
       maxSeconds,
       resume,
       interrupted: flag(args, 'fail-interrupted') ? 'fail' : 'rerun',
+      keepModels: flag(args, 'keep-models'),
       // --concurrency is the pool size (evaluationPlan keeps WebGPU trials in this thread).
       workers: concurrency,
       signal: controller.signal,

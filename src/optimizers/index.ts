@@ -1,4 +1,5 @@
 // Methods by name, with their presets, for the CLI, studies and resuming from a journal.
+import { BULKCUT_OPTIONS, createBulkCut } from './bulkcut/index.ts';
 import { createMobananas, createMobananasPlain, MOBANANAS_OPTIONS, MOBANANAS_PLAIN_OPTIONS } from './mobananas/index.ts';
 import { createMobohb, MOBOHB_OPTIONS } from './mobohb/index.ts';
 import { createMsehvi, MSEHVI_OPTIONS } from './msehvi/index.ts';
@@ -24,6 +25,8 @@ export interface MethodEntry {
   readonly spaceForm: SpaceForm;
   /** whether the method has a 'paper' variant */
   readonly paperVariant: boolean;
+  /** the method splits a wall-clock budget (option timeBudget; a search passes --max-seconds) */
+  readonly timeBudgeted?: boolean;
   /**
    * Build the method. The options are checked by the method itself (unknown keys, values),
    * so they may come from JSON.
@@ -36,10 +39,11 @@ export interface MethodEntry {
  * checked here (assertKnownOptions narrows the JSON object to the method's options type) and
  * every value by the factory itself, so options may come from JSON.
  */
-function entry<O>(create: OptimizerFactory<O>, rules: OptionRules<O>, summary: string, spaceForm: SpaceForm): MethodEntry {
+function entry<O>(create: OptimizerFactory<O>, rules: OptionRules<O>, summary: string, spaceForm: SpaceForm, extra: { timeBudgeted?: boolean } = {}): MethodEntry {
   return {
     summary,
     spaceForm,
+    ...extra,
     paperVariant: (rules.variants ?? VARIANTS).includes('paper'),
     presets: rules.presets ? PAPER_PROBLEMS.filter((p) => Object.prototype.hasOwnProperty.call(rules.presets, p)) : [],
     create(ctx, options) {
@@ -63,6 +67,8 @@ const METHODS = new Map<string, MethodEntry>([
     'MO-BANANAS without successive halving: every chosen child evaluated at the full budget', 'configspace')],
   ['msehvi', entry(createMsehvi, MSEHVI_OPTIONS,
     'MS-EHVI: GP surrogate (known size objective on the NAS spaces), exact expected hypervolume improvement', 'ax')],
+  ['bulkcut', entry(createBulkCut, BULKCUT_OPTIONS,
+    'Bulk & Cut: naive networks, grown by morphism, cut by pruning with distillation, over a wall-clock budget (flowers/fashion only)', 'ax', { timeBudgeted: true })],
 ]);
 
 /** Add a method of your own (it can then be run by name and resumed from a journal). */

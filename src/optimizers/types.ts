@@ -29,6 +29,8 @@ export interface FinishedTrial {
   state: Exclude<TrialState, 'running'>;
   /** objective values, every objective minimised; present when state = 'complete' */
   values?: number[];
+  /** the evaluation's further metrics as the objective reported them (losses, counts, ...) */
+  metrics?: Record<string, number | string>;
 }
 
 /** Everything a method is built from. Methods must be deterministic given these and the ask/tell sequence. */
@@ -52,11 +54,13 @@ export interface OptimizerContext {
  * A method driven through ask/tell. ask(number) proposes trial `number` (numbers increase by
  * one per suggestion); tell() reports every trial it proposed exactly once, in any order.
  * Resuming replays the journal's ask/tell sequence on a fresh instance with the same seed, so
- * a method keeps no state other than what that sequence determines.
+ * a method keeps no state other than what that sequence determines. A method that plans by the
+ * clock (Bulk & Cut's phases) reads `elapsed`, the study's seconds when the trial is asked, which
+ * the replay passes as journalled.
  */
 export interface Optimizer {
   readonly method: string;
-  ask(number: number): AskResult;
+  ask(number: number, elapsed?: number): AskResult;
   tell(trial: FinishedTrial): void;
 }
 

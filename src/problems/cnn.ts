@@ -10,6 +10,9 @@ import { networkSpec } from '../train/network.ts';
 import type { ResidentDataset } from '../train/backend.ts';
 import { DEVICE_CHOICES, openBackend, type DeviceChoice, type OpenedBackend } from '../train/backends/index.ts';
 import { trainAndEvaluate, type EpochInfo, type TrainResult } from '../train/trainer.ts';
+import { loadCheckpoint, removeCheckpoint, saveCheckpoint } from '../train/checkpoint.ts';
+import { saveModel } from '../train/model-file.ts';
+import { runBulkCutJob } from '../optimizers/bulkcut/job.ts';
 import type { EvaluateOptions, Evaluation, ObjectiveSpec, Problem } from './types.ts';
 
 export interface CnnProblemOptions {
@@ -143,22 +146,42 @@ export class CnnProblem implements Problem {
     return { kind: b.kind, description: b.description };
   }
 
-  /** Train and evaluate, returning the full training result too. */
-  async train(config: Config, options: EvaluateOptions = {}): Promise<TrainResult & { epochs: number }> {
+  /**
+   * Train and evaluate, returning the full training result too. With `options.files`, the
+   * training checkpoints every epoch (and continues from a checkpoint it finds) and saves its
+   * model; with `options.job`, it runs a method's job (Bulk & Cut) instead of training the
+   * configuration's network from scratch.
+   */
+  async train(config: Config, options: EvaluateOptions = {}): Promise<TrainResult & { epochs: number; batchSize: number }> {
     const c = this.space.validate(config, `${this.name}.evaluate`);
     const budget = options.budget ?? this.maxBudget;
     if (!(budget >= 0) || !Number.isFinite(budget)) throw new RangeError(`${this.name}.evaluate: budget (epochs) must be a non-negative number, got ${budget}`);
-    // Budgets are epochs; fractional rung budgets are rounded to whole epochs.
-    const epochs = Math.round(budget);
-    const net = toNetworkConfig(c);
     const s = await this.start();
-    const spec = networkSpec(net, this.input.shape, this.input.classes);
     const onEpoch = (info: EpochInfo) => {
       this.options.onEpoch?.(info);
       options.onProgress?.(info);
     };
-    const r = await trainAndEvaluate(s.opened.backend, s.data, spec, { epochs, batchSize: net.batchSize, lr: net.lr, seed: options.seed ?? 0, signal: options.signal, onEpoch });
-    return { ...r, epochs };
+    const seed = options.seed ?? 0;
+    const files = options.files ?? {};
+    const warn = (m: string) => console.warn(`paretonas: ${m}`);
+    if (options.job) {
+      if (options.job.kind !== 'bulkcut') throw new RangeError(`${this.name}.evaluate: unknown job kind ${JSON.stringify(options.job.kind)} (known: bulkcut)`);
+      return runBulkCutJob(options.job, { backend: s.opened.backend, data: s.data, seed, files, signal: options.signal, onEpoch, onWarning: warn });
+    }
+    // Budgets are epochs; fractional rung budgets are rounded to whole epochs.
+    const epochs = Math.round(budget);
+    const net = toNetworkConfig(c);
+    const spec = networkSpec(net, this.input.shape, this.input.classes);
+    const resume = files.checkpoint ? await loadCheckpoint(files.checkpoint, spec, seed, warn) : undefined;
+    const r = await trainAndEvaluate(s.opened.backend, s.data, spec, {
+      epochs, batchSize: net.batchSize, lr: net.lr, seed, signal: options.signal, onEpoch,
+      resume,
+      onCheckpoint: files.checkpoint ? (ck) => saveCheckpoint(files.checkpoint!, spec, seed, ck) : undefined,
+      keepState: files.model !== undefined,
+    });
+    if (files.model) await saveModel(files.model, r.state!, { spec, metadata: { format: 'paretonas-cnn', problem: this.name, config: JSON.stringify(c), epochs: String(epochs) } });
+    if (files.checkpoint) await removeCheckpoint(files.checkpoint);
+    return { ...r, epochs, batchSize: Math.min(net.batchSize, s.data.sizes.train) };
   }
 
   async evaluate(config: Config, options: EvaluateOptions = {}): Promise<Evaluation> {
@@ -175,6 +198,13 @@ export class CnnProblem implements Problem {
         num_params: logParams,
         n_parameters: r.numParams,
         epochs: r.epochs,
+        batch_size: r.batchSize,
+        val_loss: r.valLoss,
+        test_loss: r.testLoss,
+        ...(r.losses.length > 0 ? { train_loss: r.losses[r.losses.length - 1] } : {}),
+        ...(r.preTrainingValLoss !== undefined ? { pre_training_val_loss: r.preTrainingValLoss } : {}),
+        ...(r.resumedFromEpoch !== undefined ? { resumed_from_epoch: r.resumedFromEpoch } : {}),
+        ...(r.trainEvalLoss !== undefined ? { train_eval_loss: r.trainEvalLoss, train_acc_1: -100 * r.trainEvalTop1! } : {}),
         seconds: r.seconds,
         images_per_second: r.imagesPerSecond,
         backend: r.backend,

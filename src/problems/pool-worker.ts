@@ -46,6 +46,8 @@ port.onMessage(async (raw) => {
       const r = await problem.evaluate(m.config, {
         budget: m.budget,
         seed: m.seed,
+        files: m.files,
+        job: m.job,
         onProgress: (progress) => post({ type: 'progress', id: m.id, progress: { ...progress } }),
       });
       post({ type: 'result', id: m.id, evaluation: { values: Array.from(r.values), metrics: r.metrics, cost: r.cost } });

@@ -5,7 +5,7 @@ import { spawnWorker, type WorkerExit, type WorkerHandle } from '../platform/wor
 import { SearchSpace, type SearchSpaceJSON } from '../space/space.ts';
 import type { Config } from '../space/types.ts';
 import type { ProblemOptions } from './index.ts';
-import type { EvaluateOptions, Evaluation, ObjectiveSpec, Problem, TrainingProgress } from './types.ts';
+import type { EvaluateOptions, Evaluation, EvaluationFiles, ObjectiveSpec, Problem, TrainingProgress } from './types.ts';
 
 /** What a worker reports about the problem it made. */
 export interface ProblemInfo {
@@ -27,7 +27,7 @@ export interface RemoteError {
 /** Messages to a pool worker (src/problems/pool-worker.ts). */
 export type ToWorker =
   | { type: 'init'; problem: string; options: ProblemOptions; modules: string[] }
-  | { type: 'evaluate'; id: number; config: Config; budget?: number; seed?: number }
+  | { type: 'evaluate'; id: number; config: Config; budget?: number; seed?: number; files?: EvaluationFiles; job?: Record<string, unknown> }
   | { type: 'dispose' };
 
 /** Messages from a pool worker. */
@@ -58,6 +58,8 @@ interface Job {
   config: Config;
   budget?: number;
   seed?: number;
+  files?: EvaluationFiles;
+  job?: Record<string, unknown>;
   onProgress?: (p: TrainingProgress) => void;
   resolve(e: Evaluation): void;
   reject(err: unknown): void;
@@ -235,6 +237,8 @@ export class PooledProblem implements Problem {
         config,
         budget: options.budget,
         seed: options.seed,
+        files: options.files,
+        job: options.job,
         onProgress: options.onProgress,
         resolve: (e) => {
           signal?.removeEventListener('abort', onAbort);
@@ -409,7 +413,7 @@ export class PooledProblem implements Problem {
       m.job = job;
       m.handle.keepAlive(true);
       try {
-        m.handle.post({ type: 'evaluate', id: job.id, config: job.config, budget: job.budget, seed: job.seed } satisfies ToWorker);
+        m.handle.post({ type: 'evaluate', id: job.id, config: job.config, budget: job.budget, seed: job.seed, files: job.files, job: job.job } satisfies ToWorker);
       } catch (err) {
         // A configuration that cannot be cloned fails on its own; the worker stays.
         m.job = undefined;

@@ -31,6 +31,26 @@ export interface EvaluateOptions {
   signal?: AbortSignal;
   /** called after every epoch by the problems that train (the CNN problems) */
   onProgress?: (p: TrainingProgress) => void;
+  /** the files of a training evaluation (the CNN problems; a search sets them in its run directory) */
+  files?: EvaluationFiles;
+  /**
+   * a method's own training job instead of the configuration's network trained from scratch
+   * (Bulk & Cut: a model grown or cut from a saved parent, see src/optimizers/bulkcut/job.ts); JSON
+   */
+  job?: Record<string, unknown>;
+}
+
+/** Where a training evaluation keeps its files (all optional). */
+export interface EvaluationFiles {
+  /**
+   * its checkpoint, written after every epoch and removed when the evaluation ends: an
+   * evaluation that finds one (its previous run was killed) continues from its last epoch
+   */
+  checkpoint?: string;
+  /** save the trained model here (safetensors) */
+  model?: string;
+  /** the folder of the run's saved models, where a job finds its parents */
+  models?: string;
 }
 
 /** The result of one evaluation, in the problem's own directions. */

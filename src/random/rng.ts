@@ -62,6 +62,33 @@ export class Rng {
     return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * this.random());
   }
 
+  /** Gamma(shape, 1) (Marsaglia and Tsang; shapes below 1 boosted by U^(1/shape)). */
+  gamma(shape: number): number {
+    if (!(shape > 0) || !Number.isFinite(shape)) throw new RangeError(`Rng.gamma: shape must be a positive number, got ${shape}`);
+    if (shape < 1) {
+      let u = 0;
+      while (u === 0) u = this.random();
+      return this.gamma(shape + 1) * Math.pow(u, 1 / shape);
+    }
+    const d = shape - 1 / 3, c = 1 / Math.sqrt(9 * d);
+    for (;;) {
+      let x: number, v: number;
+      do {
+        x = this.normal();
+        v = 1 + c * x;
+      } while (v <= 0);
+      v = v * v * v;
+      const u = this.random();
+      if (u < 1 - 0.0331 * x * x * x * x || Math.log(u) < 0.5 * x * x + d * (1 - v + Math.log(v))) return d * v;
+    }
+  }
+
+  /** Beta(a, b) from two Gamma draws. */
+  beta(a: number, b: number): number {
+    const x = this.gamma(a), y = this.gamma(b);
+    return x + y > 0 ? x / (x + y) : this.random() < a / (a + b) ? 1 : 0;
+  }
+
   /** Fisher-Yates shuffle in place. */
   shuffle<T>(arr: T[] | Int32Array | Uint32Array | Float64Array): void {
     for (let i = arr.length - 1; i > 0; i--) {

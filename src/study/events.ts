@@ -20,6 +20,8 @@ export interface StudyMeta {
   space: SearchSpaceJSON;
   minBudget?: number;
   maxBudget?: number;
+  /** the run keeps every trained model (`--keep-models`), on resume too */
+  keepModels?: boolean;
 }
 
 export type StudyEvent =

@@ -30,6 +30,8 @@ export interface SearchOptions {
   interrupted?: 'rerun' | 'fail';
   /** trials evaluated at once (see evaluationPlan for the default) */
   concurrency?: number;
+  /** keep every trained model in `<out>/models/trial-N.safetensors` (the CNN problems; Bulk & Cut keeps them always) */
+  keepModels?: boolean;
   /**
    * evaluate in a pool of this many worker threads, each with its own instance of the problem
    * (0: in this thread); the study then runs that many trials at once. Default: see evaluationPlan.
@@ -196,6 +198,8 @@ export async function runSearch(options: SearchOptions): Promise<{ study: Study;
       // The run's caps (maxEvaluations, maxSeconds) only stop the study: a method's own schedule
       // (SH-EMOA's steps per rung, ...) comes from its options and presets alone.
       const mopts = methodOptions(options.method, options.preset, options.methodOptions ?? {});
+      // a method that splits a wall-clock budget (Bulk & Cut) takes --max-seconds as its budget unless given one
+      if (method.timeBudgeted && mopts.timeBudget === undefined && options.preset === undefined && options.maxSeconds !== undefined) mopts.timeBudget = options.maxSeconds;
       study = Study.create(
         {
           space: problem.space,
@@ -209,6 +213,7 @@ export async function runSearch(options: SearchOptions): Promise<{ study: Study;
           problemOptions: options.problemOptions as Record<string, unknown> | undefined,
           minBudget: problem.minBudget,
           maxBudget: problem.maxBudget,
+          keepModels: options.keepModels,
           storage,
           onWarning: options.onWarning,
         },
@@ -221,17 +226,33 @@ export async function runSearch(options: SearchOptions): Promise<{ study: Study;
     throw err;
   }
   const onProgress = options.onProgress;
+  const out = options.out;
+  const training = TRAINING_PROBLEMS.has(study.meta.problem ?? options.problem);
+  const keepModels = options.keepModels || study.meta.keepModels === true;
   let lastWrite = 0;
   try {
     options.onStart?.(study, plan);
     await study.optimize(
       async (trial, signal) => {
         // Each trial its own seed (initialisation, shuffling, noise), fixed by the study's seed.
+        const job = trial.info?.job as Record<string, unknown> | undefined;
         const r = await problem.evaluate(trial.params, {
           budget: trial.budget,
           seed: study.meta.seed * 100_003 + trial.number,
           signal,
           onProgress: onProgress && ((p) => onProgress(trial, p)),
+          // the CNN problems checkpoint every epoch (a killed trial continues where it was) and
+          // save the model when asked; a method's job (Bulk & Cut) keeps its models always
+          ...(training
+            ? {
+              files: {
+                checkpoint: join(out, 'checkpoints', `trial-${trial.number}.safetensors`),
+                models: join(out, 'models'),
+                ...(keepModels || job ? { model: join(out, 'models', `trial-${trial.number}.safetensors`) } : {}),
+              },
+            }
+            : {}),
+          ...(job ? { job } : {}),
         });
         return { values: r.values, metrics: r.metrics };
       },

@@ -45,6 +45,8 @@ export interface StudyOptions {
   problemOptions?: Record<string, unknown>;
   minBudget?: number;
   maxBudget?: number;
+  /** the run keeps every trained model (journalled, so a resumed run does too) */
+  keepModels?: boolean;
   storage?: Storage;
   /** warnings (bad objective values, interrupted trials, ...); default console.warn */
   onWarning?: (message: string) => void;
@@ -145,6 +147,7 @@ export class Study {
       space: options.space.toJSON(),
       minBudget: options.minBudget,
       maxBudget: options.maxBudget,
+      ...(options.keepModels ? { keepModels: true } : {}),
     };
     const study = new Study(meta, storage, factory, options.onWarning);
     storage.append({ type: 'study', version: JOURNAL_VERSION, time: now(), meta });
@@ -197,7 +200,7 @@ export class Study {
       last = ev.time;
       const elapsed = this.offset + (ev.time - sessionStart) / 1000;
       if (ev.type === 'ask') {
-        const r = this.optimizer.ask(ev.number);
+        const r = this.optimizer.ask(ev.number, elapsed);
         if (ev.number !== this.list.length) throw new Error(`Study.resume: ${this.storage.where}: trial numbers out of order at ${ev.number}`);
         if (r.kind !== 'suggest' || !this.space.equal(r.suggestion.params, ev.params) || r.suggestion.budget !== ev.budget) {
           throw new Error(
@@ -250,7 +253,7 @@ export class Study {
     // A trial is asked when the study asks the method (its ask() may take a while: a model fit).
     const time = now();
     const askedAt = this.offset + (time - this.sessionStart) / 1000;
-    const r = this.optimizer.ask(number);
+    const r = this.optimizer.ask(number, askedAt);
     if (r.kind === 'done') {
       this.done = true;
       return undefined;
@@ -315,7 +318,7 @@ export class Study {
     t.error = error;
     t.toldAt = elapsed;
     this.finishedCount++;
-    const finished: FinishedTrial = { number, params: t.params, budget: t.budget, info: t.info, state, values: values ? this.toMin(values) : undefined };
+    const finished: FinishedTrial = { number, params: t.params, budget: t.budget, info: t.info, state, values: values ? this.toMin(values) : undefined, metrics };
     this.optimizer.tell(finished);
     if (state === 'complete') this.updateFront(number);
     this.history.push([this.finishedCount, elapsed, this.currentHv]);

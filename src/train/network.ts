@@ -12,6 +12,8 @@ export interface ConvLayer {
   h: number;
   w: number;
   batchNorm: boolean;
+  /** a 2x2 max-pool follows (the paper's CNN: every conv; Bulk & Cut: the last cell of a section) */
+  pool: boolean;
 }
 
 export interface DenseLayer {
@@ -27,7 +29,7 @@ export interface NetworkSpec {
   numClasses: number;
   convs: ConvLayer[];
   globalAvgPooling: boolean;
-  /** [channels, height, width] after the last max-pool */
+  /** [channels, height, width] after the conv cells */
   features: [number, number, number];
   flatten: number;
   dense: DenseLayer[];
@@ -52,24 +54,51 @@ export interface ParamTensor {
 /** Tensor offsets are multiples of this many floats (256 bytes: WebGPU's storage offset alignment). */
 export const ALIGN = 64;
 
+/** A network described by its layers' widths (the paper's CNN and Bulk & Cut's models both map to it). */
+export interface NetworkLayout {
+  input: [number, number, number];
+  numClasses: number;
+  /** conv cells in order; `pool`: a 2x2 max-pool follows the cell (the last cell of a section) */
+  convs: { cout: number; k: number; batchNorm: boolean; pool: boolean }[];
+  globalAvgPooling: boolean;
+  /** hidden dense widths (each followed by ReLU); the classifier is added */
+  fcWidths: number[];
+}
+
 /** Build the layer list of docs/methods.md#cnn-architecture for an input [C, H, W] and a number of classes. */
 export function networkSpec(net: NetworkConfig, input: [number, number, number], numClasses: number): NetworkSpec {
-  const fn = 'networkSpec';
-  if (net.convWidths.length < 1) throw new RangeError(`${fn}: at least one conv layer is needed`);
+  if (net.convWidths.length < 1) throw new RangeError('networkSpec: at least one conv layer is needed');
+  return layoutSpec({
+    input, numClasses,
+    convs: net.convWidths.map((cout) => ({ cout, k: net.kernelSize, batchNorm: net.batchNorm, pool: true })),
+    globalAvgPooling: net.globalAvgPooling,
+    fcWidths: net.fcWidths,
+  }, 'networkSpec');
+}
+
+/**
+ * The layer list, parameter tensors (PyTorch's order) and counts of a network layout. Conv cells
+ * keep the spatial size ('same' padding); a cell with `pool` halves it (floor).
+ */
+export function layoutSpec(layout: NetworkLayout, fn = 'layoutSpec'): NetworkSpec {
+  const { input, numClasses } = layout;
   let [c, h, w] = input;
   const convs: ConvLayer[] = [];
-  for (const cout of net.convWidths) {
+  const pools = layout.convs.filter((l) => l.pool).length;
+  for (const { cout, k, batchNorm, pool } of layout.convs) {
     if (!Number.isInteger(cout) || cout < 1) throw new RangeError(`${fn}: conv width must be a positive integer, got ${cout}`);
-    if (h < 2 || w < 2) throw new RangeError(`${fn}: input ${input.join('x')} is too small for ${net.convWidths.length} conv layers (2x2 max-pool each)`);
-    convs.push({ kind: 'conv', cin: c, cout, k: net.kernelSize, h, w, batchNorm: net.batchNorm });
+    if (pool && (h < 2 || w < 2)) throw new RangeError(`${fn}: input ${input.join('x')} is too small for ${pools} 2x2 max-pools`);
+    convs.push({ kind: 'conv', cin: c, cout, k, h, w, batchNorm, pool });
     c = cout;
-    h = Math.floor(h / 2);
-    w = Math.floor(w / 2);
+    if (pool) {
+      h = Math.floor(h / 2);
+      w = Math.floor(w / 2);
+    }
   }
-  const flatten = net.globalAvgPooling ? c : c * h * w;
+  const flatten = layout.globalAvgPooling ? c : c * h * w;
   const dense: DenseLayer[] = [];
   let fin = flatten;
-  for (const out of net.fcWidths) {
+  for (const out of layout.fcWidths) {
     if (!Number.isInteger(out) || out < 1) throw new RangeError(`${fn}: dense width must be a positive integer, got ${out}`);
     dense.push({ kind: 'dense', in: fin, out, relu: true });
     fin = out;
@@ -100,7 +129,7 @@ export function networkSpec(net: NetworkConfig, input: [number, number, number],
     input,
     numClasses,
     convs,
-    globalAvgPooling: net.globalAvgPooling,
+    globalAvgPooling: layout.globalAvgPooling,
     features: [c, h, w],
     flatten,
     dense,

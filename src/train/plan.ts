@@ -70,10 +70,12 @@ export function buildPlan(spec: NetworkSpec, batch: number, lr: number): Trainin
       forward.push({ op: 'batchnorm', x, y: `bn${i}`, params: `bn${i}`, c: c.cout, h: c.h, w: c.w });
       x = `bn${i}`;
     }
-    const pool = `pool${i}`;
-    activations.push({ name: pool, perSample: c.cout * Math.floor(c.h / 2) * Math.floor(c.w / 2) });
-    forward.push({ op: 'maxpool2x2', x, y: pool, c: c.cout, h: c.h, w: c.w });
-    x = pool;
+    if (c.pool) {
+      const pool = `pool${i}`;
+      activations.push({ name: pool, perSample: c.cout * Math.floor(c.h / 2) * Math.floor(c.w / 2) });
+      forward.push({ op: 'maxpool2x2', x, y: pool, c: c.cout, h: c.h, w: c.w });
+      x = pool;
+    }
   });
   if (spec.globalAvgPooling) {
     const [c, h, w] = spec.features;

@@ -1,5 +1,6 @@
 // The whole training loop on both backends — the real WebGPU adapter (the software one in CI)
-// and the real WebAssembly module: one step against tfjs (gradients and the Adam update), the
+// and the real WebAssembly module: one step against tfjs (gradients and the Adam update), for the
+// paper's CNN and for layouts with several conv cells per max-pool (Bulk & Cut's sections), the
 // loss falling over epochs on Flowers, the two backends agreeing after a few epochs, and
 // configurations too large to fit.
 import { fileURLToPath } from 'node:url';
@@ -8,7 +9,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { loadFlowers, type Dataset } from '../../src/datasets/index.ts';
-import { initParameters, networkSpec, type NetworkSpec } from '../../src/train/network.ts';
+import { initParameters, layoutSpec, networkSpec, type NetworkLayout, type NetworkSpec } from '../../src/train/network.ts';
 import { trainAndEvaluate } from '../../src/train/trainer.ts';
 import { DoesNotFitError, type TrainingBackend } from '../../src/train/backend.ts';
 import { TRAINER_SHADERS, WasmBackend, WebGpuBackend } from '../../src/train/backends/index.ts';
@@ -58,7 +59,7 @@ function tfLoss(spec: NetworkSpec, x: tf.Tensor4D, labels: Int32Array, p: Record
       const { mean, variance } = tf.moments(a, [0, 1, 2]);
       a = tf.add(tf.mul(tf.div(tf.sub(a, mean), tf.sqrt(tf.add(variance, 1e-5))), p[`bn${i}.gamma`]), p[`bn${i}.beta`]) as tf.Tensor4D;
     }
-    a = tf.maxPool(a, 2, 2, 'valid');
+    if (l.pool) a = tf.maxPool(a, 2, 2, 'valid');
   });
   // PyTorch flattens NCHW
   let z: tf.Tensor2D = spec.globalAvgPooling ? tf.mean(a, [1, 2]) as tf.Tensor2D : tf.reshape(tf.transpose(a, [0, 3, 1, 2]), [a.shape[0], spec.flatten]);
@@ -88,49 +89,72 @@ const STEP_CASES = [
   ['widths off the tiles, BN, k=5', { convWidths: [13, 19], fcWidths: [21, 9], kernelSize: 5, batchNorm: true, globalAvgPooling: false }],
 ] as const;
 
+/** Several conv cells per max-pool (`pool` on the last cell of a section only), as Bulk & Cut's models are. */
+const cell = (cout: number, pool: boolean, batchNorm: boolean, k = 3) => ({ cout, k, batchNorm, pool });
+const LAYOUT_CASES: [string, NetworkLayout][] = [
+  ['sections [4, 5] + [6], BN, GAP', { input: [3, 16, 16], numClasses: 17, convs: [cell(4, false, true), cell(5, true, true), cell(6, true, true)], globalAvgPooling: true, fcWidths: [7] }],
+  ['sections [3] + [5, 5, 4], no BN, flatten, k=5', { input: [3, 16, 16], numClasses: 17, convs: [cell(3, true, false, 5), cell(5, false, false, 5), cell(5, false, false, 5), cell(4, true, false, 5)], globalAvgPooling: false, fcWidths: [] }],
+];
+
+/**
+ * One training step of `spec` on 8 Flowers images against tfjs: every gradient (conv, dense,
+ * BatchNorm's γ and β) and the Adam update of every weight whose gradient is not tiny.
+ */
+async function stepMatchesTfjs(backend: TrainingBackend, kind: string, spec: NetworkSpec): Promise<void> {
+  await tf.setBackend('cpu');
+  const ds = slice(flowers, 8);
+  const data = backend.upload(ds);
+  const lr = 0.01, seed = 3;
+  const convNames = spec.convs.flatMap((l, i) => [`conv${i}.weight`, `conv${i}.bias`]);
+  const denseNames = spec.dense.flatMap((_, j) => [`fc${j}.weight`, `fc${j}.bias`]);
+  const bnNames = spec.convs.flatMap((l, i) => (l.batchNorm ? [`bn${i}`] : []));
+  const tensorNames = [...convNames, ...bnNames, ...denseNames];
+  const gpu: Record<string, { p: Float32Array; g: Float32Array }> = {};
+  await trainAndEvaluate(backend, data, spec, {
+    epochs: 1, batchSize: 8, lr, seed,
+    inspect: async (read) => {
+      for (const name of tensorNames) gpu[name] = { p: await read.param(name), g: await read.grad(name) };
+    },
+  });
+  backend.release(data);
+
+  const init = initParameters(spec, seed);
+  const params: Record<string, tf.Tensor> = {};
+  for (const t of spec.params) {
+    const v = init.subarray(t.offset, t.offset + t.size);
+    params[t.name.replace(/^(bn\d+)\.weight$/, '$1.gamma').replace(/^(bn\d+)\.bias$/, '$1.beta')] = tf.tensor1d(v);
+  }
+  const x = tf.transpose(tf.tensor4d(ds.train.x, [8, 3, 16, 16]), [0, 2, 3, 1]) as tf.Tensor4D;
+  const names = Object.keys(params);
+  const grads = tf.grads((...ts: tf.Tensor[]) => tfLoss(spec, x, ds.train.labels, Object.fromEntries(names.map((n, i) => [n, ts[i]]))))(names.map((n) => params[n]));
+  const g = Object.fromEntries(names.map((n, i) => [n, grads[i].dataSync()]));
+  const p0 = Object.fromEntries(names.map((n) => [n, params[n].dataSync()]));
+  const adam = (p: ArrayLike<number>, gr: ArrayLike<number>) => Float64Array.from(p, (v, i) => v - (lr * gr[i]) / (Math.abs(gr[i]) + 1e-8));
+  for (const name of [...convNames, ...denseNames]) {
+    close(gpu[name].g, g[name], `${name} gradient`, 2e-3, kind);
+    // Adam's first step moves each weight by lr * g / (|g| + eps): compare where |g| is not tiny
+    const upd = adam(p0[name], g[name]);
+    const keep = Array.from(g[name], (v) => Math.abs(v) > 1e-4);
+    close(gpu[name].p.filter((_, i) => keep[i]), upd.filter((_, i) => keep[i]), `${name} after Adam`, 1e-4, kind);
+  }
+  for (const bn of bnNames) close(gpu[bn].g, [...g[`${bn}.gamma`], ...g[`${bn}.beta`]], `${bn} (gamma, beta) gradient`, 2e-3, kind);
+}
+
 describe.for(KINDS)('trainAndEvaluate on %s', (kind) => {
   it.for(STEP_CASES)('one training step matches tfjs: every gradient and the Adam update (%s)', async ([, shape], ctx) => {
     const backend = backends[kind];
     if (!backend) return ctx.skip(skip);
-    await tf.setBackend('cpu');
     const net: NetworkConfig = { ...shape, convWidths: [...shape.convWidths], fcWidths: [...shape.fcWidths], lr: 0.01, batchSize: 8 };
-    const spec = networkSpec(net, [3, 16, 16], 17);
-    const ds = slice(flowers, 8);
-    const data = backend.upload(ds);
-    const lr = 0.01, seed = 3;
-    const convNames = spec.convs.flatMap((l, i) => [`conv${i}.weight`, `conv${i}.bias`]);
-    const denseNames = spec.dense.flatMap((_, j) => [`fc${j}.weight`, `fc${j}.bias`]);
-    const bnNames = spec.convs.flatMap((l, i) => (l.batchNorm ? [`bn${i}`] : []));
-    const tensorNames = [...convNames, ...bnNames, ...denseNames];
-    const gpu: Record<string, { p: Float32Array; g: Float32Array }> = {};
-    await trainAndEvaluate(backend, data, spec, {
-      epochs: 1, batchSize: 8, lr, seed,
-      inspect: async (read) => {
-        for (const name of tensorNames) gpu[name] = { p: await read.param(name), g: await read.grad(name) };
-      },
-    });
-    backend.release(data);
+    await stepMatchesTfjs(backend, kind, networkSpec(net, [3, 16, 16], 17));
+  });
 
-    const init = initParameters(spec, seed);
-    const params: Record<string, tf.Tensor> = {};
-    for (const t of spec.params) {
-      const v = init.subarray(t.offset, t.offset + t.size);
-      params[t.name.replace(/^(bn\d+)\.weight$/, '$1.gamma').replace(/^(bn\d+)\.bias$/, '$1.beta')] = tf.tensor1d(v);
-    }
-    const x = tf.transpose(tf.tensor4d(ds.train.x, [8, 3, 16, 16]), [0, 2, 3, 1]) as tf.Tensor4D;
-    const names = Object.keys(params);
-    const grads = tf.grads((...ts: tf.Tensor[]) => tfLoss(spec, x, ds.train.labels, Object.fromEntries(names.map((n, i) => [n, ts[i]]))))(names.map((n) => params[n]));
-    const g = Object.fromEntries(names.map((n, i) => [n, grads[i].dataSync()]));
-    const p0 = Object.fromEntries(names.map((n) => [n, params[n].dataSync()]));
-    const adam = (p: ArrayLike<number>, gr: ArrayLike<number>) => Float64Array.from(p, (v, i) => v - (lr * gr[i]) / (Math.abs(gr[i]) + 1e-8));
-    for (const name of [...convNames, ...denseNames]) {
-      close(gpu[name].g, g[name], `${name} gradient`, 2e-3, kind);
-      // Adam's first step moves each weight by lr * g / (|g| + eps): compare where |g| is not tiny
-      const upd = adam(p0[name], g[name]);
-      const keep = Array.from(g[name], (v) => Math.abs(v) > 1e-4);
-      close(gpu[name].p.filter((_, i) => keep[i]), upd.filter((_, i) => keep[i]), `${name} after Adam`, 1e-4, kind);
-    }
-    for (const bn of bnNames) close(gpu[bn].g, [...g[`${bn}.gamma`], ...g[`${bn}.beta`]], `${bn} (gamma, beta) gradient`, 2e-3, kind);
+  it.for(LAYOUT_CASES)('several conv cells per max-pool: one step matches tfjs (%s)', async ([, layout], ctx) => {
+    const backend = backends[kind];
+    if (!backend) return ctx.skip(skip);
+    const spec = layoutSpec(layout);
+    // the spatial size halves only after a section's last cell
+    expect(spec.features[1]).toBe(16 / 2 ** layout.convs.filter((c) => c.pool).length);
+    await stepMatchesTfjs(backend, kind, spec);
   });
 
   it('learns: the loss of a small network falls clearly within a few epochs on Flowers', async (ctx) => {

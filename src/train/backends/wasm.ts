@@ -4,7 +4,9 @@
 // memory, allocated once per network; a step is a sequence of kernel calls with no copy across
 // the boundary and no allocation, and the step's loss comes back as the loss kernel's result.
 import type { Dataset, Split } from '../../datasets/index.ts';
-import { ADAM, BATCHNORM, DoesNotFitError, type NetworkProgram, type ResidentDataset, type TrainingBackend } from '../backend.ts';
+import {
+  ADAM, BATCHNORM, DoesNotFitError, initialTensors, type BuildOptions, type ModelState, type NetworkProgram, type ResidentDataset, type SplitEvaluation, type TrainingBackend,
+} from '../backend.ts';
 import { toUnitBytes } from '../kernels/gather-batch.ts';
 import type { PlanOp, TrainingPlan } from '../plan.ts';
 import { TrainModule, type SimdFlavour } from '../wasm/module.ts';
@@ -46,6 +48,7 @@ export class WasmBackend implements TrainingBackend {
       'conv2dWorkspaceBytes', 'conv2dForward', 'conv2dGradInput', 'conv2dGradWeight', 'denseWorkspaceBytes', 'denseForward', 'denseBackward',
       'reluForward', 'reluBackward', 'batchnormForwardTrain', 'batchnormForwardEval', 'batchnormBackward', 'maxpool2x2Forward', 'maxpool2x2Backward',
       'globalAvgPoolForward', 'globalAvgPoolBackward', 'softmaxCrossEntropy', 'adamStep', 'accuracyCounts', 'gatherBatch',
+      'augmentBatch', 'mixTargets', 'softCrossEntropy', 'mseLoss',
     ];
     this.k = Object.fromEntries(names.map((n) => [n, module.fn<Kernel>(n)]));
   }
@@ -87,8 +90,8 @@ export class WasmBackend implements TrainingBackend {
     this.module.free(d.identity);
   }
 
-  build(plan: TrainingPlan, params: Map<string, Float32Array>, data: ResidentDataset): NetworkProgram {
-    return buildProgram(this.module, this.k, plan, params, data as WasmDataset);
+  build(plan: TrainingPlan, init: ModelState, data: ResidentDataset, options: BuildOptions = {}): NetworkProgram {
+    return buildProgram(this.module, this.k, plan, init, data as WasmDataset, options);
   }
 
   /** Nothing to release beyond the instance, which the garbage collector takes with the backend. */
@@ -103,8 +106,16 @@ interface Tensor {
   n: number;
 }
 
-function buildProgram(m: TrainModule, k: Record<string, Kernel>, plan: TrainingPlan, init: Map<string, Float32Array>, data: WasmDataset): NetworkProgram {
+/** A teacher's forward pass from a batch in linear memory: its logits' address (evaluation mode). */
+const teachers = new WeakMap<NetworkProgram, { module: TrainModule; batch: number; teach: (input: number, b: number) => number }>();
+
+function buildProgram(m: TrainModule, k: Record<string, Kernel>, plan: TrainingPlan, state: ModelState, data: WasmDataset, options: BuildOptions): NetworkProgram {
   const B = plan.batch;
+  const init = initialTensors(plan, state);
+  const teacher = options.teacher ? teachers.get(options.teacher) : undefined;
+  if (options.teacher && (!teacher || teacher.module !== m)) throw new RangeError('build: options.teacher must be a program of the same WebAssembly backend');
+  if (teacher && teacher.batch !== B) throw new RangeError(`build: the teacher's batch (${teacher.batch}) must equal the student's (${B})`);
+  const augment = options.augment === true || teacher !== undefined;
   const [C0, H0, W0] = plan.spec.input;
   const sample = C0 * H0 * W0;
   const classes = data.numClasses;
@@ -146,7 +157,10 @@ function buildProgram(m: TrainModule, k: Record<string, Kernel>, plan: TrainingP
     const tensors = new Map<string, Tensor>();
     for (const p of plan.params) {
       const t: Tensor = { param: alloc(p.size * 4, p.name), grad: alloc(p.size * 4, `${p.name} grad`), m: alloc(p.size * 4, `${p.name} adam m`), v: alloc(p.size * 4, `${p.name} adam v`), n: p.size };
-      m.write(t.param, init.get(p.name)!);
+      const i = init.get(p.name)!;
+      m.write(t.param, i.param);
+      m.write(t.m, i.m);
+      m.write(t.v, i.v);
       tensors.set(p.name, t);
     }
     const act = new Map<string, number>(), grad = new Map<string, number>();
@@ -160,7 +174,7 @@ function buildProgram(m: TrainModule, k: Record<string, Kernel>, plan: TrainingP
       if (o.op === 'maxpool2x2') argmax.set(o.y, alloc(B * o.c * Math.floor(o.h / 2) * Math.floor(o.w / 2), `${o.y} argmax`));
       if (o.op === 'batchnorm') {
         const running = alloc(2 * o.c * 4, `${o.params} running`);
-        m.write(running, new Float32Array(2 * o.c).fill(1, o.c)); // mean 0, variance 1
+        m.write(running, init.get(o.params)!.running!);
         bn.set(o.params, { running, saved: alloc(2 * o.c * 4, `${o.params} batch statistics`) });
       }
     }
@@ -170,6 +184,10 @@ function buildProgram(m: TrainModule, k: Record<string, Kernel>, plan: TrainingP
     const order = alloc(data.sizes.train * 4, 'epoch order');
     const counts = alloc(8, 'accuracy counters');
     const stepLosses = new Float32Array(Math.ceil(data.sizes.train / B));
+    // Bulk & Cut's augmentation: the gathered batch, the step's draws, the mixed targets
+    const aug = augment
+      ? { raw: alloc(B * sample * 4, 'gathered batch'), flip: alloc(B * 4, 'flip flags'), lambda: alloc(B * 4, 'mixup weights'), partner: alloc(B * 4, 'mixup partners'), targets: alloc(B * classes * 4, 'mixed targets') }
+      : undefined;
     const logits = act.get(plan.logits)!, dlogits = grad.get(plan.logits)!;
     const input = act.get('input')!;
 
@@ -241,32 +259,83 @@ function buildProgram(m: TrainModule, k: Record<string, Kernel>, plan: TrainingP
       if (!t) throw new RangeError(`NetworkProgram.read: no parameter tensor '${name}' (known: ${[...tensors.keys()].join(', ')})`);
       return t;
     };
-    return {
+    /** Run the evaluation-mode forward over samples [start, start + count) of a split, batch by batch. */
+    const evalBatches = (split: 'train' | 'val' | 'test', start: number, count: number, each: (b: number, at: number) => void): void => {
+      const s = data[split];
+      for (let at = start; at < start + count; at += B) {
+        const b = Math.min(B, start + count - at);
+        k.gatherBatch(s.data, s.format, data.identity, at, b, sample, s.labels, input, labels);
+        forward(b, false);
+        each(b, at);
+      }
+    };
+    const program: NetworkProgram = {
       setOrder: (o) => m.write(order, o),
-      trainStep: (step, start, size, t) => {
-        k.gatherBatch(data.train.data, data.train.format, order, start, size, sample, data.train.labels, input, labels);
+      trainStep: (step, start, size, t, draws) => {
+        if (aug) {
+          if (!draws) throw new RangeError('trainStep: a program built with augment needs the step\'s draws');
+          m.write(aug.flip, draws.flip.subarray(0, size));
+          m.write(aug.lambda, draws.lambda.subarray(0, size));
+          m.write(aug.partner, draws.partner.subarray(0, size));
+          k.gatherBatch(data.train.data, data.train.format, order, start, size, sample, data.train.labels, aug.raw, labels);
+          k.augmentBatch(aug.raw, input, aug.flip, aug.lambda, aug.partner, size, C0, H0, W0);
+        } else {
+          k.gatherBatch(data.train.data, data.train.format, order, start, size, sample, data.train.labels, input, labels);
+        }
+        // the teacher sees the same augmented batch before the student's forward overwrites nothing of it
+        const teacherLogits = teacher ? teacher.teach(input, size) : 0;
         forward(size, true);
-        stepLosses[step] = k.softmaxCrossEntropy(logits, labels, dlogits, size, classes);
+        if (teacher) stepLosses[step] = k.mseLoss(logits, teacherLogits, dlogits, size, classes);
+        else if (aug) {
+          k.mixTargets(labels, aug.lambda, aug.partner, aug.targets, size, classes);
+          stepLosses[step] = k.softCrossEntropy(logits, aug.targets, dlogits, size, classes);
+        } else stepLosses[step] = k.softmaxCrossEntropy(logits, labels, dlogits, size, classes);
         backward(size);
         for (const p of tensors.values()) k.adamStep(p.param, p.grad, p.m, p.v, p.n, plan.lr, ADAM.beta1, ADAM.beta2, ADAM.eps, t);
       },
       epochLosses: async (steps) => stepLosses.slice(0, steps),
-      evaluate: async (split) => {
-        const s = data[split];
+      evaluate: async (split): Promise<SplitEvaluation> => {
         m.write(counts, new Uint32Array(2));
-        for (let start = 0; start < s.n; start += B) {
-          const b = Math.min(B, s.n - start);
-          k.gatherBatch(s.data, s.format, data.identity, start, b, sample, s.labels, input, labels);
-          forward(b, false);
+        let loss = 0;
+        evalBatches(split, 0, data.sizes[split], (b) => {
           k.accuracyCounts(logits, labels, b, classes, counts);
-        }
+          // the loss kernel's gradient output is scratch here
+          loss += k.softmaxCrossEntropy(logits, labels, dlogits, b, classes) * b;
+        });
         const c = m.readU32(counts, 2);
-        return [c[0], c[1]];
+        return { top1: c[0], top3: c[1], loss };
+      },
+      logits: async (split, start, count) => {
+        if (!(Number.isInteger(start) && Number.isInteger(count) && start >= 0 && count >= 0 && start + count <= data.sizes[split])) {
+          throw new RangeError(`logits: samples [${start}, ${start + count}) are not within the ${split} split's ${data.sizes[split]}`);
+        }
+        const out = new Float32Array(count * classes);
+        evalBatches(split, start, count, (b, at) => out.set(m.readF32(logits, b * classes), (at - start) * classes));
+        return out;
       },
       read: async (name, what) => m.readF32(what === 'param' ? named(name).param : named(name).grad, named(name).n),
+      state: async (what) => {
+        const out: ModelState = new Map();
+        for (const [name, t] of tensors) {
+          out.set(name, m.readF32(t.param, t.n));
+          if (what === 'checkpoint') out.set(`adam.m:${name}`, m.readF32(t.m, t.n)).set(`adam.v:${name}`, m.readF32(t.v, t.n));
+        }
+        for (const o of plan.forward) if (o.op === 'batchnorm') out.set(`${o.params}.running`, m.readF32(bn.get(o.params)!.running, 2 * o.c));
+        return out;
+      },
       check: async () => {},
       dispose: free,
     };
+    teachers.set(program, {
+      module: m,
+      batch: B,
+      teach: (src, b) => {
+        new Uint8Array(m.exports.memory.buffer).copyWithin(input, src, src + b * sample * 4);
+        forward(b, false);
+        return logits;
+      },
+    });
+    return program;
   } catch (err) {
     free();
     throw err;

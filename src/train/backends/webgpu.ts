@@ -5,7 +5,10 @@
 import type { Dataset, Split } from '../../datasets/index.ts';
 import type { Gpu } from '../../gpu/device.ts';
 import { GpuRuntime, type DispatchSpec, type PreparedDispatch } from '../../gpu/runtime.ts';
-import { ADAM, BATCHNORM, DoesNotFitError, type NetworkProgram, type ResidentDataset, type TrainingBackend } from '../backend.ts';
+import {
+  ADAM, BATCHNORM, DoesNotFitError, initialTensors, type BuildOptions, type ModelState, type NetworkProgram, type ResidentDataset, type SplitEvaluation, type TrainingBackend,
+} from '../backend.ts';
+import { AUGMENT_SHADERS, augmentBatch, mixTargets } from '../kernels/augment.ts';
 import { ACCURACY_SHADERS, accuracy } from '../kernels/accuracy.ts';
 import { ADAM_SHADERS, adamStep } from '../kernels/adam.ts';
 import { BATCHNORM_SHADERS, batchnormBackward, batchnormForwardEval, batchnormForwardTrain, batchnormWorkspaceFloats } from '../kernels/batchnorm.ts';
@@ -15,13 +18,13 @@ import { GATHER_BATCH_SHADERS, gatherBatch, packBytes, toUnitBytes, unitByteTabl
 import { GLOBAL_AVG_POOL_SHADERS, globalAvgPoolBackward, globalAvgPoolForward } from '../kernels/global-avg-pool.ts';
 import { MAXPOOL2X2_SHADERS, maxpool2x2Backward, maxpool2x2Forward } from '../kernels/maxpool2x2.ts';
 import { RELU_SHADERS, reluBackward, reluForward } from '../kernels/relu.ts';
-import { SOFTMAX_CROSS_ENTROPY_SHADERS, softmaxCrossEntropy } from '../kernels/softmax-cross-entropy.ts';
+import { mseLoss, SOFTMAX_CROSS_ENTROPY_SHADERS, softCrossEntropy, softmaxCrossEntropy } from '../kernels/softmax-cross-entropy.ts';
 import type { PlanOp, TrainingPlan } from '../plan.ts';
 
 /** Every shader the WebGPU backend uses. */
 export const TRAINER_SHADERS: readonly string[] = [
   ...CONV2D_SHADERS, ...RELU_SHADERS, ...BATCHNORM_SHADERS, ...MAXPOOL2X2_SHADERS, ...GLOBAL_AVG_POOL_SHADERS,
-  ...DENSE_SHADERS, ...SOFTMAX_CROSS_ENTROPY_SHADERS, ...ADAM_SHADERS, ...ACCURACY_SHADERS, ...GATHER_BATCH_SHADERS,
+  ...DENSE_SHADERS, ...SOFTMAX_CROSS_ENTROPY_SHADERS, ...ADAM_SHADERS, ...ACCURACY_SHADERS, ...GATHER_BATCH_SHADERS, ...AUGMENT_SHADERS,
 ];
 
 interface GpuSplit {
@@ -53,7 +56,20 @@ interface Tensor {
 interface Pass {
   steps: PreparedDispatch[];
   dynamic: { at: number; make: (step: number, t: number) => DispatchSpec[] }[];
+  /** where a teacher's forward pass goes (after the augmentation, before the student's forward) */
+  teacherAt?: number;
 }
+
+/** A teacher's forward pass on a batch copied into its input (evaluation mode), by batch size. */
+interface Teach {
+  rt: GpuRuntime;
+  batch: number;
+  input: GPUBuffer;
+  logits: GPUBuffer;
+  pass(b: number): Pass;
+}
+
+const teachers = new WeakMap<NetworkProgram, Teach>();
 
 export class WebGpuBackend implements TrainingBackend {
   readonly kind = 'webgpu' as const;
@@ -100,8 +116,8 @@ export class WebGpuBackend implements TrainingBackend {
     this.rt.release(d.identity);
   }
 
-  build(plan: TrainingPlan, params: Map<string, Float32Array>, data: ResidentDataset): NetworkProgram {
-    return buildProgram(this.rt, plan, params, data as GpuDataset);
+  build(plan: TrainingPlan, init: ModelState, data: ResidentDataset, options: BuildOptions = {}): NetworkProgram {
+    return buildProgram(this.rt, plan, init, data as GpuDataset, options);
   }
 
   /** Releases the pipelines (the device stays the caller's). */
@@ -110,9 +126,14 @@ export class WebGpuBackend implements TrainingBackend {
   }
 }
 
-function buildProgram(rt: GpuRuntime, plan: TrainingPlan, init: Map<string, Float32Array>, data: GpuDataset): NetworkProgram {
+function buildProgram(rt: GpuRuntime, plan: TrainingPlan, state: ModelState, data: GpuDataset, options: BuildOptions): NetworkProgram {
   const device = rt.device;
   const B = plan.batch;
+  const init = initialTensors(plan, state);
+  const teacher = options.teacher ? teachers.get(options.teacher) : undefined;
+  if (options.teacher && (!teacher || teacher.rt !== rt)) throw new RangeError('build: options.teacher must be a program of the same WebGPU backend');
+  if (teacher && teacher.batch !== B) throw new RangeError(`build: the teacher's batch (${teacher.batch}) must equal the student's (${B})`);
+  const augment = options.augment === true || teacher !== undefined;
   const [C0, H0, W0] = plan.spec.input;
   const maxBinding = device.limits.maxStorageBufferBindingSize;
   // Every activation checked against the device before anything is allocated.
@@ -147,8 +168,8 @@ function buildProgram(rt: GpuRuntime, plan: TrainingPlan, init: Map<string, Floa
     // Parameters with their gradient and Adam state (γ and β of a BatchNorm share one tensor).
     const tensors = new Map<string, Tensor>();
     for (const p of plan.params) {
-      const zero = new Float32Array(p.size);
-      tensors.set(p.name, { param: filled(init.get(p.name)!, p.name), grad: buf(p.size, `${p.name} grad`), m: filled(zero, `${p.name} adam m`), v: filled(zero, `${p.name} adam v`), n: p.size });
+      const i = init.get(p.name)!;
+      tensors.set(p.name, { param: filled(i.param, p.name), grad: buf(p.size, `${p.name} grad`), m: filled(i.m, `${p.name} adam m`), v: filled(i.v, `${p.name} adam v`), n: p.size });
     }
     // Activations and their gradients for batches of up to B samples.
     const act = new Map<string, GPUBuffer>();
@@ -164,8 +185,7 @@ function buildProgram(rt: GpuRuntime, plan: TrainingPlan, init: Map<string, Floa
     for (const o of plan.forward) {
       if (o.op === 'maxpool2x2') argmax.set(o.y, buf(B * o.c * Math.floor(o.h / 2) * Math.floor(o.w / 2), `${o.y} argmax`));
       if (o.op === 'batchnorm') {
-        const running = new Float32Array(2 * o.c).fill(1, o.c); // mean 0, variance 1
-        bnState.set(o.params, { running: filled(running, `${o.params} running`), coef: buf(4 * o.c, `${o.params} coef`), workspace: buf(batchnormWorkspaceFloats({ n: B, c: o.c, h: o.h, w: o.w }), `${o.params} workspace`) });
+        bnState.set(o.params, { running: filled(init.get(o.params)!.running!, `${o.params} running`), coef: buf(4 * o.c, `${o.params} coef`), workspace: buf(batchnormWorkspaceFloats({ n: B, c: o.c, h: o.h, w: o.w }), `${o.params} workspace`) });
       }
       if (o.op === 'dense') denseWs = Math.max(denseWs, denseWorkspaceFloats({ batch: B, inFeatures: o.in, outFeatures: o.out }));
       if (o.op === 'conv2d') gwBytes = Math.max(gwBytes, conv2dGradWeightScratchBytes(convShape(o, B)));
@@ -178,20 +198,39 @@ function buildProgram(rt: GpuRuntime, plan: TrainingPlan, init: Map<string, Floa
     const epochLoss = buf(stepsPerEpoch, 'epoch losses');
     const order = buf(data.sizes.train, 'epoch order');
     const counters = buf(4, 'accuracy counters');
+    const evalLoss = buf(1, 'summed evaluation loss');
+    const sample = C0 * H0 * W0;
+    // Bulk & Cut's augmentation: the gathered batch, the step's draws, the mixed targets
+    const aug = augment
+      ? { raw: buf(B * sample, 'gathered batch'), flip: buf(B, 'flip flags'), lambda: buf(B, 'mixup weights'), partner: buf(B, 'mixup partners'), targets: buf(B * data.numClasses, 'mixed targets') }
+      : undefined;
     const numClasses = data.numClasses;
     const logits = act.get(plan.logits)!, dlogits = grad.get(plan.logits)!;
 
-    /** Forward for a batch of b samples (train: BN batch statistics, then the loss; else accuracy counts). */
-    const forward = (b: number, train: boolean, split: GpuSplit, indices: GPUBuffer): Pass => {
+    /**
+     * The passes of a batch of b samples. 'train': gather (and augment), forward with BatchNorm's
+     * batch statistics, the loss, backward, Adam; 'eval': gather from a sample offset (the step
+     * argument), forward, accuracy counts and the summed loss; 'teach': forward only, from the
+     * input buffer (a student copies its augmented batch there).
+     */
+    const forward = (b: number, mode: 'train' | 'eval' | 'teach', split: GpuSplit, indices: GPUBuffer): Pass => {
+      const train = mode === 'train';
       const specs: DispatchSpec[] = [];
       const dynamic: Pass['dynamic'] = [];
+      let teacherAt: number | undefined;
       const gather = (start: number) => gatherBatch(
         { batch: b, c: C0, h: H0, w: W0 },
-        { data: split.data, indices: { buffer: indices, offset: start }, labels: split.labels, table: data.table, x: act.get('input')!, y: labels },
+        { data: split.data, indices: { buffer: indices, offset: start }, labels: split.labels, table: data.table, x: train && aug ? aug.raw : act.get('input')!, y: labels },
         { format: split.format, layout: 'nchw' },
       );
-      dynamic.push({ at: specs.length, make: (step) => gather(step * B) });
-      specs.push(...gather(0));
+      if (mode !== 'teach') {
+        dynamic.push({ at: specs.length, make: (step) => gather(train ? step * B : step) });
+        specs.push(...gather(0));
+      }
+      if (train && aug) {
+        specs.push(...augmentBatch({ n: b, c: C0, h: H0, w: W0 }, { x: aug.raw, out: act.get('input')!, flip: aug.flip, lambda: aug.lambda, partner: aug.partner }));
+        if (teacher) teacherAt = specs.length;
+      }
       for (const o of plan.forward) {
         switch (o.op) {
           case 'conv2d':
@@ -228,14 +267,22 @@ function buildProgram(rt: GpuRuntime, plan: TrainingPlan, init: Map<string, Floa
         }
       }
       if (train) {
-        const loss = (step: number) => softmaxCrossEntropy({ rows: b, classes: numClasses }, { logits, labels, dlogits, rowLoss, loss: { buffer: epochLoss, offset: step } });
+        const shape = { rows: b, classes: numClasses };
+        if (aug && !teacher) specs.push(...mixTargets({ n: b, classes: numClasses }, { labels, lambda: aug.lambda, partner: aug.partner, targets: aug.targets }));
+        const loss = (step: number) => {
+          const slot = { buffer: epochLoss, offset: step };
+          if (teacher) return mseLoss(shape, { logits, teacher: teacher.logits, dlogits, rowLoss, loss: slot });
+          if (aug) return softCrossEntropy(shape, { logits, targets: aug.targets, dlogits, rowLoss, loss: slot });
+          return softmaxCrossEntropy(shape, { logits, labels, dlogits, rowLoss, loss: slot });
+        };
         dynamic.push({ at: specs.length, make: (step) => loss(step) });
         specs.push(...loss(0));
         backward(b, specs, dynamic);
-      } else {
+      } else if (mode === 'eval') {
         specs.push(...accuracy({ rows: b, classes: numClasses }, { logits, labels, counters }));
+        specs.push(...softmaxCrossEntropy({ rows: b, classes: numClasses }, { logits, labels, rowLoss, loss: { buffer: evalLoss, offset: 0 } }, { accumulate: true, lossWeight: 1 }));
       }
-      const pass = { steps: specs.map((s) => rt.prepare(s)), dynamic };
+      const pass: Pass = { steps: specs.map((s) => rt.prepare(s)), dynamic, teacherAt };
       passes.push(pass);
       return pass;
     };
@@ -288,35 +335,77 @@ function buildProgram(rt: GpuRuntime, plan: TrainingPlan, init: Map<string, Floa
         d.make(step, t).forEach((s, k) => device.queue.writeBuffer(p.steps[d.at + k].uniform, 0, new Uint8Array(s.uniforms.data)));
       }
       const enc = device.createCommandEncoder({ label: 'paretonas step' });
-      rt.encode(enc, p.steps);
+      if (p.teacherAt !== undefined && teacher) {
+        // the teacher runs on the student's augmented batch, before the student's forward
+        rt.encode(enc, p.steps.slice(0, p.teacherAt));
+        enc.copyBufferToBuffer(act.get('input')!, 0, teacher.input, 0, curSize * sample * 4);
+        const tp = teacher.pass(curSize);
+        rt.encode(enc, tp.steps);
+        rt.encode(enc, p.steps.slice(p.teacherAt));
+      } else rt.encode(enc, p.steps);
       device.queue.submit([enc.finish()]);
     };
+    let curSize = B;
 
-    const full = forward(B, true, data.train, order);
+    const full = forward(B, 'train', data.train, order);
     const rest = data.sizes.train % B;
-    const last = rest > 0 ? forward(rest, true, data.train, order) : undefined;
+    const last = rest > 0 ? forward(rest, 'train', data.train, order) : undefined;
     const evalPasses = new Map<string, Pass>();
-    const evalPass = (b: number, split: 'val' | 'test') => {
+    const evalPass = (b: number, split: 'train' | 'val' | 'test' | 'teach') => {
       const key = `${split} ${b}`;
-      if (!evalPasses.has(key)) evalPasses.set(key, forward(b, false, data[split], data.identity));
+      if (!evalPasses.has(key)) evalPasses.set(key, split === 'teach' ? forward(b, 'teach', data.train, data.identity) : forward(b, 'eval', data[split], data.identity));
       return evalPasses.get(key)!;
+    };
+    /** Evaluation-mode passes over samples [start, start + count) of a split, batch by batch. */
+    const evalBatches = async (split: 'train' | 'val' | 'test', start: number, count: number, each?: (b: number, at: number) => Promise<void>) => {
+      for (let at = start; at < start + count; at += B) {
+        const b = Math.min(B, start + count - at);
+        run(evalPass(b, split), at, 0);
+        if (each) await each(b, at);
+      }
     };
     const named = (name: string): Tensor => {
       const t = tensors.get(name);
       if (!t) throw new RangeError(`NetworkProgram.read: no parameter tensor '${name}' (known: ${[...tensors.keys()].join(', ')})`);
       return t;
     };
-    return {
+    const program: NetworkProgram = {
       setOrder: (o) => device.queue.writeBuffer(order, 0, o as Uint32Array<ArrayBuffer>),
-      trainStep: (step, _start, size, t) => run(size === B || !last ? full : last, step, t),
+      trainStep: (step, _start, size, t, draws) => {
+        if (aug) {
+          if (!draws) throw new RangeError("trainStep: a program built with augment needs the step's draws");
+          device.queue.writeBuffer(aug.flip, 0, draws.flip.slice(0, size));
+          device.queue.writeBuffer(aug.lambda, 0, draws.lambda.slice(0, size));
+          device.queue.writeBuffer(aug.partner, 0, draws.partner.slice(0, size));
+        }
+        curSize = size;
+        run(size === B || !last ? full : last, step, t);
+      },
       epochLosses: (steps) => rt.readF32(epochLoss, steps),
-      evaluate: async (split) => {
+      evaluate: async (split): Promise<SplitEvaluation> => {
         device.queue.writeBuffer(counters, 0, new Uint32Array(4));
-        const n = data.sizes[split];
-        const steps = Math.ceil(n / B);
-        for (let s = 0; s < steps; s++) run(evalPass(s === steps - 1 && n % B > 0 ? n % B : B, split), s, 0);
+        device.queue.writeBuffer(evalLoss, 0, new Float32Array(1));
+        await evalBatches(split, 0, data.sizes[split]);
         const c = new Uint32Array(await rt.read(counters, 8));
-        return [c[0], c[1]];
+        const [loss] = await rt.readF32(evalLoss, 1);
+        return { top1: c[0], top3: c[1], loss };
+      },
+      logits: async (split, start, count) => {
+        if (!(Number.isInteger(start) && Number.isInteger(count) && start >= 0 && count >= 0 && start + count <= data.sizes[split])) {
+          throw new RangeError(`logits: samples [${start}, ${start + count}) are not within the ${split} split's ${data.sizes[split]}`);
+        }
+        const out = new Float32Array(count * numClasses);
+        await evalBatches(split, start, count, async (b, at) => out.set(await rt.readF32(logits, b * numClasses), (at - start) * numClasses));
+        return out;
+      },
+      state: async (what) => {
+        const out: ModelState = new Map();
+        for (const [name, t] of tensors) {
+          out.set(name, await rt.readF32(t.param, t.n));
+          if (what === 'checkpoint') out.set(`adam.m:${name}`, await rt.readF32(t.m, t.n)).set(`adam.v:${name}`, await rt.readF32(t.v, t.n));
+        }
+        for (const o of plan.forward) if (o.op === 'batchnorm') out.set(`${o.params}.running`, await rt.readF32(bnState.get(o.params)!.running, 2 * o.c));
+        return out;
       },
       read: (name, what) => rt.readF32(what === 'param' ? named(name).param : named(name).grad, named(name).n),
       check: async () => {
@@ -334,6 +423,8 @@ function buildProgram(rt: GpuRuntime, plan: TrainingPlan, init: Map<string, Floa
         void device.popErrorScope().catch(() => undefined);
       },
     };
+    teachers.set(program, { rt, batch: B, input: act.get('input')!, logits, pass: (b) => evalPass(b, 'teach') });
+    return program;
   } catch (err) {
     dispose();
     void device.popErrorScope().catch(() => undefined);
