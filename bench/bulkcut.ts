@@ -40,7 +40,7 @@ export async function benchBulkCut(): Promise<string[]> {
     ['large (conv 512 x3, fc 256 x3, k7, BN)', { input: [3, 16, 16], classes: 17, kernelSize: 7, batchNorm: true, conv: [[512], [512], [512]], linear: [[256], [256], [256]] }],
   ];
   const dir = mkdtempSync(join(tmpdir(), 'paretonas-bnc-bench-'));
-  const rows = ['| network | parameters | morphism (conv cell) ms | pruning ms | save ms | load ms | file MiB |', '|---|---|---|---|---|---|---|'];
+  const rows = ['| network | parameters | morphism (conv cell) ms | pruning ms | save ms | load ms | file MiB | checkpoint save ms (with Adam moments) |', '|---|---|---|---|---|---|---|---|'];
   try {
     for (const [label, m] of cases) {
       const state = stateOf(m);
@@ -60,8 +60,12 @@ export async function benchBulkCut(): Promise<string[]> {
         if (u.length !== t.length || u.some((v, i) => !Object.is(v, t[i]))) throw new Error(`${label}: ${k} differs after the round trip`);
       }
       const mib = (4 * [...state.values()].reduce((s, t) => s + t.length, 0)) / 2 ** 20;
+      // a training's per-epoch checkpoint: the model and Adam's two moments
+      const ckpt: ModelState = new Map(state);
+      for (const [k, t] of state) if (!k.endsWith('.running')) ckpt.set(`adam.m:${k}`, t).set(`adam.v:${k}`, t);
+      const ck = await timeAsync(() => saveModel(path, ckpt, { spec: bncSpec(m) }));
       const ms = (s: number) => (1000 * s).toFixed(1);
-      rows.push(`| ${label} | ${bncParameterCount(m).toLocaleString('en')} | ${ms(grown.median)} | ${ms(cut.median)} | ${ms(save.median)} | ${ms(load.median)} | ${mib.toFixed(1)} |`);
+      rows.push(`| ${label} | ${bncParameterCount(m).toLocaleString('en')} | ${ms(grown.median)} | ${ms(cut.median)} | ${ms(save.median)} | ${ms(load.median)} | ${mib.toFixed(1)} | ${ms(ck.median)} |`);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

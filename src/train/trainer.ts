@@ -1,8 +1,11 @@
 // The training executor (docs: README "Training CNNs"): validate the options, build the plan of
 // a network once, let the backend allocate it, then run the epoch loop — shuffle from the seed,
 // one Adam step per batch (last partial batch kept), one loss read-back per epoch, an abort check
-// between steps — and measure top-1/top-3 on the validation and test splits. The backend
-// (WebGPU or WebAssembly) only implements ops; cleanup is always in `finally`.
+// between steps — and measure top-1/top-3 and the hard cross-entropy on the validation and test
+// splits. Bulk & Cut's mode (flips, mixup, soft targets or a teacher's logits) takes its draws
+// per step from a generator of (seed, epoch); a checkpoint after every epoch lets a training
+// resume bit-identically. The backend (WebGPU or WebAssembly) only implements ops; cleanup is
+// always in `finally`.
 import { Rng } from '../random/rng.ts';
 import type { ModelState, NetworkProgram, ResidentDataset, StepDraws, TrainingBackend } from './backend.ts';
 import type { Checkpoint } from './checkpoint.ts';
@@ -95,8 +98,10 @@ const yieldToEventLoop = () => new Promise<void>((resolve) => setTimeout(resolve
 /**
  * Train `spec` on `data` for `epochs` epochs with Adam and the configuration's batch size and
  * learning rate (shuffled each epoch from the seed, last partial batch kept), then measure
- * top-1/top-3 accuracy on the validation and test splits (BatchNorm in evaluation mode).
- * @throws RangeError naming the option when one is invalid
+ * top-1/top-3 accuracy and the mean hard cross-entropy on the validation and test splits
+ * (BatchNorm in evaluation mode, no augmentation).
+ * @throws RangeError naming the option when one is invalid, or when `init`, `resume.state` or
+ *   `teacher.state` lacks a parameter tensor or holds one of the wrong size
  * @throws DoesNotFitError when the network does not fit the backend
  */
 export async function trainAndEvaluate(backend: TrainingBackend, data: ResidentDataset, spec: NetworkSpec, opts: TrainOptions): Promise<TrainResult> {

@@ -4,9 +4,13 @@
 // GaussianProcessRegressor as the reference configures it, on the project's GP: an isotropic
 // Matérn-5/2 kernel with no amplitude factor, 1e-6 added to the diagonal, standardised
 // targets, on the raw (unscaled) inputs. Its one hyperparameter, the length scale in
-// [1e-5, 1e5], is fitted by maximising the log marginal likelihood over a grid of 33 log-spaced
-// values refined by golden-section search around the best: in one dimension this finds the
-// global maximum that the reference's six local L-BFGS runs (one from 1, five random) look for.
+// [1e-5, 1e5], is fitted directly rather than through GaussianProcess.fit (whose length scales
+// are per input and relative to the data's range, and which fits an output scale): the log
+// marginal likelihood and its slope along ln ℓ on 41 log-spaced values, then, in every interval
+// where the slope turns from rising to falling, the slope's zero. In one dimension this finds
+// the global maximum that the reference's six local L-BFGS runs (from ℓ = 1 and five random
+// starts) look for, peaks narrower than the grid included, deterministically and in a few
+// dozen factorisations; on a flat likelihood it keeps the reference's start ℓ = 1.
 // The acquisition is the lower confidence bound μ − 2.5σ, minimised over the free dimensions by
 // the best of 10,000 uniform points, then bounded L-BFGS from it and from 10 uniform points.
 import { Rng } from '../../random/rng.ts';
@@ -30,6 +34,14 @@ export interface ConstrainedBoOptions {
 
 const LENGTH_BOUNDS = [1e-5, 1e5] as const;
 const ALPHA = 1e-6;
+/** ln ℓ values screened by the length-scale fit (a step of 0.58 over [ln 1e-5, ln 1e5]) */
+const GRID = 41;
+
+/** One registered configuration (every dimension) and its target. */
+export interface BoObservation {
+  config: Record<string, number>;
+  target: number;
+}
 
 export class ConstrainedBo {
   readonly names: readonly string[];
@@ -43,8 +55,7 @@ export class ConstrainedBo {
   private readonly rawSamples: number;
   private readonly restarts: number;
   private readonly kappa: number;
-  /** the length scale of the last fit */
-  lengthscale?: number;
+  private fittedLength: number | undefined;
 
   constructor(bounds: Record<string, readonly [number, number]>, options: ConstrainedBoOptions) {
     const fn = 'ConstrainedBo';
@@ -55,19 +66,34 @@ export class ConstrainedBo {
         throw new RangeError(`${fn}: bounds.${name} must be [low, high] with low <= high, got ${JSON.stringify(b)}`);
       }
     }
-    if (!Number.isFinite(options.seed)) throw new RangeError(`${fn}: options.seed must be a finite number, got ${options.seed}`);
+    if (!options || typeof options !== 'object') throw new TypeError(`${fn}: options must be an object with a seed`);
+    if (typeof options.seed !== 'number' || !Number.isFinite(options.seed)) throw new RangeError(`${fn}: options.seed must be a finite number, got ${JSON.stringify(options.seed)}`);
+    if (options.onWarning !== undefined && typeof options.onWarning !== 'function') throw new TypeError(`${fn}: options.onWarning must be a function`);
+    if (options.variant !== undefined && options.variant !== 'fixed' && options.variant !== 'paper') throw new RangeError(`${fn}: options.variant must be 'fixed' or 'paper', got ${JSON.stringify(options.variant)}`);
+    const count = (name: string, v: number | undefined, fallback: number, min: number): number => {
+      if (v === undefined) return fallback;
+      if (!Number.isInteger(v) || v < min) throw new RangeError(`${fn}: options.${name} must be an integer >= ${min}, got ${v}`);
+      return v;
+    };
+    if (options.kappa !== undefined && !(Number.isFinite(options.kappa) && options.kappa >= 0)) throw new RangeError(`${fn}: options.kappa must be a finite number >= 0, got ${options.kappa}`);
     this.lo = this.names.map((n) => bounds[n][0]);
     this.hi = this.names.map((n) => bounds[n][1]);
     this.rng = new Rng(options.seed);
     this.warn = options.onWarning ?? (() => {});
     this.variant = options.variant ?? 'fixed';
-    this.rawSamples = options.rawSamples ?? 10_000;
-    this.restarts = options.restarts ?? 10;
+    this.rawSamples = count('rawSamples', options.rawSamples, 10_000, 1);
+    this.restarts = count('restarts', options.restarts, 10, 0);
     this.kappa = options.kappa ?? 2.5;
   }
 
-  get observations(): number {
-    return this.ys.length;
+  /** The registered configurations and targets, in order (copies). */
+  get observations(): readonly BoObservation[] {
+    return this.ys.map((target, i) => ({ config: Object.fromEntries(this.names.map((n, k) => [n, this.xs[i][k]])), target }));
+  }
+
+  /** The length scale of the last GP fit (undefined before the first one). */
+  get lengthscale(): number | undefined {
+    return this.fittedLength;
   }
 
   /** Record a configuration (every dimension) and its target. */
@@ -154,51 +180,73 @@ export class ConstrainedBo {
     const x = Float64Array.from(this.xs.flat());
     const mu = this.ys.reduce((a, b) => a + b, 0) / n;
     let sd = Math.sqrt(this.ys.reduce((a, b) => a + (b - mu) ** 2, 0) / n);
+    // all targets equal: scikit-learn keeps the scale at 1 rather than dividing by 0
     if (!(sd > 0)) sd = 1;
     const z = Float64Array.from(this.ys, (v) => (v - mu) / sd);
-    const hyper = (logL: number): GpHyperparameters => ({ mean: 0, lengthscales: Array(d).fill(Math.exp(logL)), outputscale: 1, noise: ALPHA });
-    const lml = (logL: number) => {
+    const hyper = (t: number): GpHyperparameters => ({ mean: 0, lengthscales: Array(d).fill(Math.exp(t)), outputscale: 1, noise: ALPHA });
+    // LML at ln ℓ = t and its slope along t: one scale shared by every input, so the slope is
+    // the sum of the per-input derivatives
+    let bestT = 0, bestV = -Infinity;
+    const at = (t: number): number => {
+      let v = -Infinity, slope = Number.NaN;
       try {
-        return gpLogMarginalLikelihood(x, z, d, hyper(logL)).lml;
+        const r = gpLogMarginalLikelihood(x, z, d, hyper(t), { gradient: true });
+        v = r.lml;
+        slope = 0;
+        for (let k = 0; k < d; k++) slope += r.gradient![1 + k];
       } catch {
-        return -Infinity;
+        // not positive definite even with jitter: this ℓ is no candidate
       }
+      // strictly better only, so that on a flat likelihood the reference's start ℓ = 1 stays
+      if (v > bestV) {
+        bestV = v;
+        bestT = t;
+      }
+      return slope;
     };
+    at(0);
     const a = Math.log(LENGTH_BOUNDS[0]), b = Math.log(LENGTH_BOUNDS[1]);
-    const grid = 33;
-    const step = (b - a) / (grid - 1);
-    let bi = 0, bv = -Infinity;
-    for (let i = 0; i < grid; i++) {
-      const v = lml(a + i * step);
-      if (v > bv) {
-        bv = v;
-        bi = i;
-      }
+    const ts = Array.from({ length: GRID }, (_, i) => a + ((b - a) * i) / (GRID - 1));
+    const slopes = ts.map(at);
+    // every interval where the slope turns from rising to falling holds a local maximum, even
+    // one whose peak is too narrow for the grid's values to show: find the slope's zero there
+    for (let i = 0; i + 1 < GRID; i++) {
+      if (slopes[i] > 0 && slopes[i + 1] < 0) this.slopeZero(at, ts[i], slopes[i], ts[i + 1], slopes[i + 1]);
     }
-    // golden-section search on the bracket around the best grid point
-    let l = a + Math.max(0, bi - 1) * step, r = a + Math.min(grid - 1, bi + 1) * step;
-    const phi = (Math.sqrt(5) - 1) / 2;
-    let c = r - phi * (r - l), e = l + phi * (r - l);
-    let fc = lml(c), fe = lml(e);
-    while (r - l > 1e-4) {
-      if (fc >= fe) {
-        r = e;
-        e = c;
-        fe = fc;
-        c = r - phi * (r - l);
-        fc = lml(c);
+    this.fittedLength = Math.exp(bestT);
+    return GaussianProcess.fromHyperparameters(x, this.ys, d, hyper(bestT), { normalizeY: true });
+  }
+
+  /**
+   * The zero of a slope that is positive at l and negative at r: false position with the
+   * Illinois halving (a bisection step whenever the slope is not finite), to 1e-7 in ln ℓ.
+   */
+  private slopeZero(slopeAt: (t: number) => number, l: number, gl: number, r: number, gr: number): void {
+    let side = 0;
+    for (let it = 0; it < 60 && r - l > 1e-7; it++) {
+      let t = (l * gr - r * gl) / (gr - gl);
+      if (!(t > l && t < r)) t = 0.5 * (l + r);
+      const g = slopeAt(t);
+      if (!Number.isFinite(g)) {
+        // no likelihood there: drop the right part; gr = -gl makes the next point the midpoint
+        r = t;
+        gr = -gl;
+        side = 0;
+        continue;
+      }
+      if (g === 0) return;
+      if (g > 0) {
+        l = t;
+        gl = g;
+        if (side === 1) gr /= 2;
+        side = 1;
       } else {
-        l = c;
-        c = e;
-        fc = fe;
-        e = l + phi * (r - l);
-        fe = lml(e);
+        r = t;
+        gr = g;
+        if (side === -1) gl /= 2;
+        side = -1;
       }
     }
-    let logL = fc >= fe ? c : e;
-    if (Math.max(fc, fe) < bv) logL = a + bi * step;
-    this.lengthscale = Math.exp(logL);
-    return GaussianProcess.fromHyperparameters(x, this.ys, d, hyper(logL), { normalizeY: true });
   }
 }
 
