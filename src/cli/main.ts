@@ -1,4 +1,5 @@
 import { CliError } from './errors.ts';
+import { exportCommand } from './export.ts';
 import { hvCommand } from './hv.ts';
 import { hvcCommand } from './hvc.ts';
 import { indicatorCommand } from './indicator.ts';
@@ -18,6 +19,7 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; summa
   epsilon: { run: (a) => indicatorCommand('epsilon', a), summary: 'additive epsilon indicator against a reference set' },
   search: { run: searchCommand, summary: 'run a multi-objective search (journalled, resumable)' },
   report: { run: reportCommand, summary: 'summarise runs and plot their fronts and hypervolume' },
+  export: { run: exportCommand, summary: "copy a study's events between a journal file and Redis" },
   train: { run: trainCommand, summary: 'train and evaluate the CNN of one configuration on WebGPU' },
 };
 

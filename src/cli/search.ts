@@ -27,6 +27,7 @@ const OPTIONS: OptionSpec[] = [
     help: 'trials evaluated at once, each in its own worker thread (on WebGPU: in this thread); default: the number of cores for flowers/fashion off WebGPU, else 1 in this thread',
   },
   { name: 'resume', help: 'continue the study journalled in --out; trials it left running are evaluated again' },
+  { name: 'storage', value: true, help: "keep the study's events in Redis, redis://[user:password@]host:port/<study> (rediss:// for TLS), instead of DIR/trials.jsonl; --resume with the same --storage continues it" },
   { name: 'keep-models', help: 'keep every trained model (flowers/fashion) in DIR/models/trial-N.safetensors (safetensors: opens in PyTorch)' },
   { name: 'fail-interrupted', help: 'with --resume: mark the trials the previous session left running as failed instead of running them again' },
   { name: 'quiet', short: 'q', help: 'no progress output' },
@@ -296,6 +297,7 @@ export async function searchCommand(argv: string[]): Promise<number> {
       resume,
       interrupted: flag(args, 'fail-interrupted') ? 'fail' : 'rerun',
       keepModels: flag(args, 'keep-models'),
+      storage: value(args, 'storage'),
       // --concurrency is the pool size (evaluationPlan keeps WebGPU trials in this thread).
       workers: concurrency,
       signal: controller.signal,
@@ -314,7 +316,7 @@ export async function searchCommand(argv: string[]): Promise<number> {
     return 0;
   } catch (err) {
     progress.stop();
-    if (err instanceof RangeError || (err instanceof Error && /already holds a run|--resume|in use by process|does not replay|corrupted|could not start problem/.test(err.message))) {
+    if (err instanceof RangeError || (err instanceof Error && /already holds a run|--resume|in use by process|does not replay|corrupted|could not start problem|cannot reach Redis|storage must|storage:/.test(err.message))) {
       throw new CliError(err.message);
     }
     throw err;

@@ -173,12 +173,19 @@ export class CnnProblem implements Problem {
     const net = toNetworkConfig(c);
     const spec = networkSpec(net, this.input.shape, this.input.classes);
     const resume = files.checkpoint ? await loadCheckpoint(files.checkpoint, spec, seed, warn) : undefined;
-    const r = await trainAndEvaluate(s.opened.backend, s.data, spec, {
-      epochs, batchSize: net.batchSize, lr: net.lr, seed, signal: options.signal, onEpoch,
-      resume,
-      onCheckpoint: files.checkpoint ? (ck) => saveCheckpoint(files.checkpoint!, spec, seed, ck) : undefined,
-      keepState: files.model !== undefined,
-    });
+    let r: TrainResult;
+    try {
+      r = await trainAndEvaluate(s.opened.backend, s.data, spec, {
+        epochs, batchSize: net.batchSize, lr: net.lr, seed, signal: options.signal, onEpoch,
+        resume,
+        onCheckpoint: files.checkpoint ? (ck) => saveCheckpoint(files.checkpoint!, spec, seed, ck) : undefined,
+        keepState: files.model !== undefined,
+      });
+    } catch (err) {
+      // a failed training is not run again: its checkpoint goes; an aborted one keeps it for the rerun
+      if (files.checkpoint && !options.signal?.aborted) await removeCheckpoint(files.checkpoint);
+      throw err;
+    }
     if (files.model) await saveModel(files.model, r.state!, { spec, metadata: { format: 'paretonas-cnn', problem: this.name, config: JSON.stringify(c), epochs: String(epochs) } });
     if (files.checkpoint) await removeCheckpoint(files.checkpoint);
     return { ...r, epochs, batchSize: Math.min(net.batchSize, s.data.sizes.train) };

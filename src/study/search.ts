@@ -10,6 +10,8 @@ import type { Problem, TrainingProgress } from '../problems/types.ts';
 import type { Config } from '../space/types.ts';
 import type { StudyMeta } from './events.ts';
 import { JournalStorage } from './journal.ts';
+import { RedisStorage } from './redis.ts';
+import type { Storage } from './storage.ts';
 import { Study, type MethodFactory, type Trial } from './study.ts';
 
 export interface SearchOptions {
@@ -20,8 +22,10 @@ export interface SearchOptions {
   /** method options (override the preset's); `variant` goes here too */
   methodOptions?: Record<string, unknown>;
   seed?: number;
-  /** run directory */
+  /** run directory (summary, models, checkpoints; and the journal unless `storage` is given) */
   out: string;
+  /** keep the study's events in Redis (`redis://host:port/<study>`, src/study/redis.ts) instead of `<out>/trials.jsonl` */
+  storage?: string;
   maxEvaluations?: number;
   maxSeconds?: number;
   /** continue the study journalled in `out` */
@@ -166,9 +170,11 @@ const factoryFor = (method: string): MethodFactory => (ctx, meta) => getMethod(m
 
 /** Run (or resume) a search; returns the study (closed) and its summary. */
 export async function runSearch(options: SearchOptions): Promise<{ study: Study; summary: Summary; problem: Problem }> {
-  const journalPath = join(options.out, 'trials.jsonl');
   mkdirSync(options.out, { recursive: true });
-  const storage = new JournalStorage(journalPath, { onWarning: options.onWarning });
+  const storage: Storage = options.storage !== undefined
+    ? await RedisStorage.open(options.storage, { onWarning: options.onWarning })
+    : new JournalStorage(join(options.out, 'trials.jsonl'), { onWarning: options.onWarning });
+  const journalPath = storage.where;
   let study: Study;
   let problem: Problem | undefined;
   let plan: EvaluationPlan;
@@ -221,7 +227,7 @@ export async function runSearch(options: SearchOptions): Promise<{ study: Study;
       );
     }
   } catch (err) {
-    storage.close();
+    await storage.close();
     await (problem as { dispose?: () => Promise<void> } | undefined)?.dispose?.();
     throw err;
   }
@@ -273,7 +279,7 @@ export async function runSearch(options: SearchOptions): Promise<{ study: Study;
     const summary = writeSummary(options.out, study);
     return { study, summary, problem };
   } finally {
-    study.close();
+    await study.close();
     await (problem as { dispose?: () => Promise<void> }).dispose?.();
   }
 }

@@ -1,11 +1,15 @@
 import type { StudyEvent } from './events.ts';
 
-/** Where a study's events go. Appends are durable when append() returns. */
+/**
+ * Where a study's events go. Appends are durable when append() returns, or, for a storage with
+ * flush() (a remote one), when flush() resolves; the study awaits it after every tell.
+ */
 export interface Storage {
   /** The events stored so far (for a new storage: none). */
   load(): StudyEvent[];
   append(event: StudyEvent): void;
-  close(): void;
+  flush?(): Promise<void>;
+  close(): void | Promise<void>;
   /** A description for messages (e.g. the journal's path). */
   readonly where: string;
 }

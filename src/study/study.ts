@@ -410,6 +410,8 @@ export class Study {
               result = { state: 'failed', error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) };
             }
             this.tell(t, result);
+            // a remote storage has the tell before the next trial is asked
+            await this.storage.flush?.();
             options.onTrial?.(t, this);
           })();
           running.set(t.number, p.finally(() => running.delete(t.number)));
@@ -424,7 +426,8 @@ export class Study {
     }
   }
 
-  close(): void {
-    this.storage.close();
+  /** Close the storage (a remote one after writing out what is pending). */
+  close(): void | Promise<void> {
+    return this.storage.close();
   }
 }

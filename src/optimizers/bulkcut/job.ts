@@ -70,22 +70,29 @@ export async function runBulkCutJob(raw: Record<string, unknown>, run: BulkCutRu
   }
   // batch size: an eighth of the training set (docs/methods.md#bulkcut-training)
   const batchSize = Math.ceil(run.data.sizes.train / 8);
-  const r = await trainAndEvaluate(run.backend, run.data, spec, {
-    epochs: job.epochs,
-    batchSize,
-    lr: 10 ** job.lrExp,
-    seed,
-    signal: run.signal,
-    onEpoch: run.onEpoch,
-    init,
-    resume,
-    onCheckpoint: files.checkpoint ? (c) => saveCheckpoint(files.checkpoint!, spec, seed, c) : undefined,
-    augment: { mixupAlpha: 0.25 },
-    teacher: job.teacher ? { spec: bncSpec(job.parentModel!), state: parent! } : undefined,
-    preTrainingLoss: true,
-    evaluateTrain: true,
-    keepState: true,
-  });
+  let r: Awaited<ReturnType<typeof trainAndEvaluate>>;
+  try {
+    r = await trainAndEvaluate(run.backend, run.data, spec, {
+      epochs: job.epochs,
+      batchSize,
+      lr: 10 ** job.lrExp,
+      seed,
+      signal: run.signal,
+      onEpoch: run.onEpoch,
+      init,
+      resume,
+      onCheckpoint: files.checkpoint ? (c) => saveCheckpoint(files.checkpoint!, spec, seed, c) : undefined,
+      augment: { mixupAlpha: 0.25 },
+      teacher: job.teacher ? { spec: bncSpec(job.parentModel!), state: parent! } : undefined,
+      preTrainingLoss: true,
+      evaluateTrain: true,
+      keepState: true,
+    });
+  } catch (err) {
+    // a failed training is not run again: its checkpoint goes; an aborted one keeps it for the rerun
+    if (files.checkpoint && !run.signal?.aborted) await removeCheckpoint(files.checkpoint);
+    throw err;
+  }
   if (files.model) {
     await saveModel(files.model, r.state!, {
       spec,
