@@ -6,6 +6,7 @@ import { benchEhvi, formatEhviBench } from './ehvi.ts';
 import { benchGp, benchMsehviAsk, GP_BENCH_SIZES, printGpTable, printMsehviAsk } from './gp.ts';
 import { benchPareto } from './pareto.ts';
 import { benchBulkCut } from './bulkcut.ts';
+import { benchQueue } from './queue.ts';
 import { machine, printTable } from './harness.ts';
 import { BraninCurrin, Zdt1 } from '../src/problems/synthetic.ts';
 
@@ -24,6 +25,9 @@ if (process.env.BENCH_GP !== '0') {
 
 console.log('\n## Bulk & Cut model operations (median of 7 after a first call; results checked first)\n');
 for (const r of await benchBulkCut()) console.log(r);
+
+console.log('\n## Trials on a Redis queue (starts its own redis-server)\n');
+for (const r of await benchQueue()) console.log(r);
 
 console.log('\n### Methods: median [quartiles] full-budget hypervolume over 5 seeds, 300 evaluations\n');
 for (const l of await benchQuality([

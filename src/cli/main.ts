@@ -1,5 +1,6 @@
 import { CliError } from './errors.ts';
 import { exportCommand } from './export.ts';
+import { workerCommand } from './worker.ts';
 import { hvCommand } from './hv.ts';
 import { hvcCommand } from './hvc.ts';
 import { indicatorCommand } from './indicator.ts';
@@ -19,6 +20,7 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; summa
   epsilon: { run: (a) => indicatorCommand('epsilon', a), summary: 'additive epsilon indicator against a reference set' },
   search: { run: searchCommand, summary: 'run a multi-objective search (journalled, resumable)' },
   report: { run: reportCommand, summary: 'summarise runs and plot their fronts and hypervolume' },
+  worker: { run: workerCommand, summary: 'evaluate the trials searches hand to a Redis queue (search --queue)' },
   export: { run: exportCommand, summary: "copy a study's events between a journal file and Redis" },
   train: { run: trainCommand, summary: 'train and evaluate the CNN of one configuration on WebGPU' },
 };

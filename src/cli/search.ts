@@ -28,6 +28,7 @@ const OPTIONS: OptionSpec[] = [
   },
   { name: 'resume', help: 'continue the study journalled in --out; trials it left running are evaluated again' },
   { name: 'storage', value: true, help: "keep the study's events in Redis, redis://[user:password@]host:port/<study> (rediss:// for TLS), instead of DIR/trials.jsonl; --resume with the same --storage continues it" },
+  { name: 'queue', value: true, help: 'hand the trials to the workers of this queue, redis://host:port (paretonas worker), instead of evaluating them here; --concurrency trials in flight (default 8)' },
   { name: 'keep-models', help: 'keep every trained model (flowers/fashion) in DIR/models/trial-N.safetensors (safetensors: opens in PyTorch)' },
   { name: 'fail-interrupted', help: 'with --resume: mark the trials the previous session left running as failed instead of running them again' },
   { name: 'quiet', short: 'q', help: 'no progress output' },
@@ -298,8 +299,10 @@ export async function searchCommand(argv: string[]): Promise<number> {
       interrupted: flag(args, 'fail-interrupted') ? 'fail' : 'rerun',
       keepModels: flag(args, 'keep-models'),
       storage: value(args, 'storage'),
+      queue: value(args, 'queue'),
+      ...(value(args, 'queue') !== undefined && concurrency !== undefined ? { concurrency } : {}),
       // --concurrency is the pool size (evaluationPlan keeps WebGPU trials in this thread).
-      workers: concurrency,
+      ...(value(args, 'queue') === undefined ? { workers: concurrency } : {}),
       signal: controller.signal,
       onStart: (study, plan) => progress.start(study, plan),
       onProgress: (t, p) => progress.progress(t, p),
@@ -316,7 +319,7 @@ export async function searchCommand(argv: string[]): Promise<number> {
     return 0;
   } catch (err) {
     progress.stop();
-    if (err instanceof RangeError || (err instanceof Error && /already holds a run|--resume|in use by process|does not replay|corrupted|could not start problem|cannot reach Redis|storage must|storage:/.test(err.message))) {
+    if (err instanceof RangeError || (err instanceof Error && /already holds a run|--resume|in use by process|does not replay|corrupted|could not start problem|cannot reach Redis|storage must|storage:|queue must|queue:|--queue/.test(err.message))) {
       throw new CliError(err.message);
     }
     throw err;

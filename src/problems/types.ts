@@ -31,6 +31,8 @@ export interface EvaluateOptions {
   signal?: AbortSignal;
   /** called after every epoch by the problems that train (the CNN problems) */
   onProgress?: (p: TrainingProgress) => void;
+  /** a stable identity of this evaluation within its run (a search: the trial number), e.g. for a queue to re-attach to it */
+  id?: string;
   /** the files of a training evaluation (the CNN problems; a search sets them in its run directory) */
   files?: EvaluationFiles;
   /**

@@ -9,6 +9,7 @@ import { cloneableOptions, PooledProblem } from '../problems/pool.ts';
 import type { Problem, TrainingProgress } from '../problems/types.ts';
 import type { Config } from '../space/types.ts';
 import type { StudyMeta } from './events.ts';
+import { QueueProblem } from './queue.ts';
 import { JournalStorage } from './journal.ts';
 import { RedisStorage } from './redis.ts';
 import type { Storage } from './storage.ts';
@@ -26,6 +27,11 @@ export interface SearchOptions {
   out: string;
   /** keep the study's events in Redis (`redis://host:port/<study>`, src/study/redis.ts) instead of `<out>/trials.jsonl` */
   storage?: string;
+  /**
+   * hand the trials to the workers of this queue (`redis://host:port`, src/study/queue.ts)
+   * instead of evaluating them; `concurrency` trials in flight (default 8)
+   */
+  queue?: string;
   maxEvaluations?: number;
   maxSeconds?: number;
   /** continue the study journalled in `out` */
@@ -89,6 +95,10 @@ export function evaluationPlan(problem: string, problemOptions: ProblemOptions |
 }
 
 async function openProblem(name: string, problemOptions: ProblemOptions, plan: EvaluationPlan, options: SearchOptions): Promise<Problem> {
+  if (options.queue !== undefined) {
+    // the local instance gives the space and objectives; the workers load the data and evaluate
+    return QueueProblem.create(options.queue, await makeProblem(name, problemOptions), problemOptions as Record<string, unknown>);
+  }
   if (plan.workers === 0) return makeProblem(name, problemOptions);
   // Workers get a structured clone: callbacks (onEpoch, ...) cannot cross; progress comes back
   // through onProgress instead.
@@ -166,6 +176,13 @@ export function writeSummary(out: string, study: Study): Summary {
   return s;
 }
 
+/** A stable name of a run for its queue jobs: where it is stored and when it was created. */
+function runName(where: string, t: number): string {
+  let h = 2166136261;
+  for (const ch of `${where}@${t}`) h = Math.imul(h ^ ch.charCodeAt(0), 16777619) >>> 0;
+  return `${h.toString(36)}${t.toString(36)}`;
+}
+
 const factoryFor = (method: string): MethodFactory => (ctx, meta) => getMethod(method).create(ctx, meta.methodOptions ?? {});
 
 /** Run (or resume) a search; returns the study (closed) and its summary. */
@@ -188,7 +205,7 @@ export async function runSearch(options: SearchOptions): Promise<{ study: Study;
       const device = options.problemOptions?.device;
       const name = meta.problem ?? options.problem;
       const problemOptions = (await resolveDevice(name, { ...meta.problemOptions, ...(device !== undefined ? { device } : {}) } as ProblemOptions))!;
-      plan = evaluationPlan(name, problemOptions, options);
+      plan = options.queue !== undefined ? { workers: 0, concurrency: options.concurrency ?? 8 } : evaluationPlan(name, problemOptions, options);
       problem = await openProblem(name, problemOptions, plan, options);
       study = Study.resume(storage, factoryFor(meta.method), options.onWarning, { interrupted: options.interrupted });
     } else {
@@ -199,7 +216,8 @@ export async function runSearch(options: SearchOptions): Promise<{ study: Study;
       // the CNN problems in the space form the method searched in the paper (journalled with the problem)
       const form = TRAINING_PROBLEMS.has(options.problem) && options.problemOptions?.spaceForm === undefined ? { spaceForm: method.spaceForm } : {};
       options = { ...options, problemOptions: await resolveDevice(options.problem, { ...options.problemOptions, ...form }) };
-      plan = evaluationPlan(options.problem, options.problemOptions, options);
+      if (options.queue !== undefined && method.timeBudgeted) throw new RangeError(`--queue: method '${options.method}' trains children from its own saved models and runs without a queue`);
+      plan = options.queue !== undefined ? { workers: 0, concurrency: options.concurrency ?? 8 } : evaluationPlan(options.problem, options.problemOptions, options);
       problem = await openProblem(options.problem, options.problemOptions ?? {}, plan, options);
       // The run's caps (maxEvaluations, maxSeconds) only stop the study: a method's own schedule
       // (SH-EMOA's steps per rung, ...) comes from its options and presets alone.
@@ -231,6 +249,8 @@ export async function runSearch(options: SearchOptions): Promise<{ study: Study;
     await (problem as { dispose?: () => Promise<void> } | undefined)?.dispose?.();
     throw err;
   }
+  // queue jobs are named after the run (its storage and creation time), so a resumed run finds its own
+  if (problem instanceof QueueProblem) problem.run = runName(storage.where, study.createdAt);
   const onProgress = options.onProgress;
   const out = options.out;
   const training = TRAINING_PROBLEMS.has(study.meta.problem ?? options.problem);
@@ -243,13 +263,14 @@ export async function runSearch(options: SearchOptions): Promise<{ study: Study;
         // Each trial its own seed (initialisation, shuffling, noise), fixed by the study's seed.
         const job = trial.info?.job as Record<string, unknown> | undefined;
         const r = await problem.evaluate(trial.params, {
+          id: String(trial.number),
           budget: trial.budget,
           seed: study.meta.seed * 100_003 + trial.number,
           signal,
           onProgress: onProgress && ((p) => onProgress(trial, p)),
           // the CNN problems checkpoint every epoch (a killed trial continues where it was) and
           // save the model when asked; a method's job (Bulk & Cut) keeps its models always
-          ...(training
+          ...(training && options.queue === undefined
             ? {
               files: {
                 checkpoint: join(out, 'checkpoints', `trial-${trial.number}.safetensors`),

@@ -90,6 +90,8 @@ export class Study {
   /** interrupted trials (asked, never told) to hand out again before asking the method */
   private readonly reruns: Trial[] = [];
   private finishedCount = 0;
+  /** when the study was created (ms since the epoch; its journal's first event) */
+  createdAt = 0;
   private frontIdx: number[] = [];
   private done = false;
   /** elapsed seconds of earlier sessions, and this session's start (ms) */
@@ -150,7 +152,8 @@ export class Study {
       ...(options.keepModels ? { keepModels: true } : {}),
     };
     const study = new Study(meta, storage, factory, options.onWarning);
-    storage.append({ type: 'study', version: JOURNAL_VERSION, time: now(), meta });
+    study.createdAt = now();
+    storage.append({ type: 'study', version: JOURNAL_VERSION, time: study.createdAt, meta });
     storage.append({ type: 'session', time: study.sessionStart, pid: processId(), resumed: false });
     return study;
   }
@@ -170,6 +173,7 @@ export class Study {
     if (!head || head.type !== 'study') throw new Error(`Study.resume: ${storage.where} holds no study (first event must be 'study')`);
     if (head.version !== JOURNAL_VERSION) throw new Error(`Study.resume: ${storage.where} has journal version ${head.version}, expected ${JOURNAL_VERSION}`);
     const study = new Study(head.meta, storage, factory, onWarning);
+    study.createdAt = head.time;
     study.replay(events.slice(1));
     study.sessionStart = now();
     storage.append({ type: 'session', time: study.sessionStart, pid: processId(), resumed: true });
