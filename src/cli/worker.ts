@@ -57,6 +57,8 @@ export async function workerCommand(argv: string[]): Promise<number> {
       stallSeconds: stallText === undefined ? undefined : Number(stallText),
       overrides: { ...(value(args, 'data-dir') ? { dataDir: value(args, 'data-dir') } : {}), ...(device ? { device } : {}) },
       onLog: log,
+      // this machine cannot run a job's problem: stop (the job goes to another worker when its lock lapses)
+      onFatal: () => setTimeout(() => process.exit(1), 50),
     });
   } catch (err) {
     throw new CliError(`cannot start: ${(err as Error).message}`);

@@ -140,6 +140,12 @@ export interface WorkerOptions {
   /** seconds without a lock renewal after which a job counts as stalled and goes to another worker (default 30) */
   stallSeconds?: number;
   onLog?: (line: string) => void;
+  /**
+   * called when this machine cannot load a job's problem (its data, its module): the worker takes
+   * no more jobs, and the job, left unfinished, goes to another worker after the stall timeout.
+   * The CLI exits; default: the worker closes.
+   */
+  onFatal?: (error: Error) => void;
 }
 
 /**
@@ -179,7 +185,17 @@ export async function runWorker(url: string, options: WorkerOptions = {}): Promi
         log(`job ${job.id}: refused: ${(err as Error).message}`);
         throw new UnrecoverableError((err as Error).message);
       }
-      const p = await problemFor(d.problem, d.problemOptions);
+      let p: Problem;
+      try {
+        p = await problemFor(d.problem, d.problemOptions);
+      } catch (err) {
+        // not this job's fault: this machine lacks what the problem needs. Take no more jobs and
+        // leave this one unfinished, so that another worker takes it once its lock lapses.
+        log(`job ${job.id}: cannot load problem ${d.problem}: ${(err as Error).message}; this worker takes no more jobs`);
+        if (options.onFatal) options.onFatal(err as Error);
+        else void worker.close(true);
+        return new Promise<never>(() => {});
+      }
       // validated against the problem's space before anything runs
       const config = p.space.validate(d.config, `job ${job.id}`);
       log(`job ${job.id}: ${d.problem}${d.budget !== undefined ? ` budget ${d.budget}` : ''} seed ${d.seed}`);

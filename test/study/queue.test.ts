@@ -166,4 +166,24 @@ describe('trials on a Redis queue', () => {
     expect(res.stderr).toMatch(/paretonas worker: error: cannot start: .*nowhere/);
     expect((await search('--problem', 'zdt1', '--method', 'random', '--max-evals', '2', '--out', join(dir, 'bad'), '--queue', 'http://x')).stderr).toMatch(/queue must start with redis:\/\//);
   });
+
+  it('a worker that cannot load a job\'s data says so and stops; the job goes to a worker that can', async (ctx) => {
+    if (!server) return ctx.skip(skip);
+    const bad = worker('--data-dir', join(dir, 'nowhere'), '--stall-seconds', '2');
+    await until(() => bad.log.length > 0, 20, 'the worker without data');
+    const out = join(dir, 'q5');
+    const driver = search('--method', 'random', '--max-evals', '1', '--seed', '5', '--out', out, '--queue', server.url,
+      '--problem', 'flowers', '--device', 'wasm', '--problem-options', '{"maxWidth": 24, "subset": {"train": 48, "val": 17, "test": 17}, "minEpochs": 2, "maxEpochs": 2}');
+    await new Promise((r) => bad.child.on('exit', r));
+    expect(bad.child.exitCode).toBe(1);
+    const refused = /job (\S+): cannot load problem flowers: .*nowhere.*this worker takes no more jobs/.exec(bad.log.join('\n'));
+    expect(refused).not.toBe(null);
+    const good = worker('--data-dir', FLOWERS_DIR, '--stall-seconds', '2');
+    const r = await driver;
+    expect(r.status, r.stderr).toBe(0);
+    const tells = events(out).filter((e) => e.type === 'tell') as Extract<StudyEvent, { type: 'tell' }>[];
+    expect(tells.map((t) => t.state)).toEqual(['complete']);
+    await until(() => started(good).length === 1, 10, 'the good worker\'s log');
+    expect(started(good)).toEqual([refused![1]]);
+  });
 });
