@@ -62,13 +62,16 @@ export async function connectRedis(address: RedisAddress): Promise<Redis> {
   // loaded on first use: the CLI's other commands start without it
   const { Redis } = await import('ioredis');
   const redis = new Redis(address.options);
-  redis.on('error', () => {}); // reported through the failing command instead
+  // the connection's own errors (TLS, authentication) say more than the failed command's
+  let last: Error | undefined;
+  redis.on('error', (e: Error) => (last ??= e));
   try {
     await redis.connect();
     await redis.ping();
   } catch (err) {
     redis.disconnect();
-    throw new Error(`cannot reach Redis at ${address.display}: ${(err as Error).message}`);
+    const why = [last?.message, (err as Error).message].filter((m, i, all) => m && all.indexOf(m) === i).join('; ');
+    throw new Error(`cannot reach Redis at ${address.display}: ${why}`);
   }
   return redis;
 }

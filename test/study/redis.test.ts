@@ -3,7 +3,7 @@
 // stale lock taken over, nothing told lost across a Redis restart or a driver's kill -9, export
 // both ways, and clear errors for bad addresses.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,7 +13,7 @@ import type { StudyEvent } from '../../src/study/events.ts';
 import { JournalStorage } from '../../src/study/journal.ts';
 import { parseRedisUrl, RedisStorage } from '../../src/study/redis.ts';
 import { runSearch } from '../../src/study/search.ts';
-import { startRedis, type RedisServer } from '../helpers/redis.ts';
+import { freePort, startRedis, type RedisServer } from '../helpers/redis.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const bin = join(root, 'bin/paretonas.js');
@@ -151,5 +151,46 @@ describe('studies in Redis', () => {
     const r = spawnSync(process.execPath, [bin, 'search', '--problem', 'zdt1', '--method', 'random', '--out', join(dir, 'bad'), '--storage', 'redis://127.0.0.1'], { encoding: 'utf8' });
     expect(r.status).not.toBe(0);
     expect(r.stderr).toMatch(/storage must name the study/);
+  });
+
+  it('run over TLS with a password (rediss://): storage, queue and worker; a wrong CA or password is a clear error', async (ctx) => {
+    const tls = mkdtempSync(join(tmpdir(), 'paretonas-tls-'));
+    const ssl = (...args: string[]) => spawnSync('openssl', args, { cwd: tls, encoding: 'utf8' });
+    if (ssl('version').status !== 0) return ctx.skip('skipped: openssl is not installed (needed to make the test certificates)');
+    ssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2', '-subj', '/CN=paretonas test CA');
+    ssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'srv.key', '-out', 'srv.csr', '-subj', '/CN=localhost');
+    writeFileSync(join(tls, 'ext.cnf'), 'subjectAltName=DNS:localhost,IP:127.0.0.1');
+    expect(ssl('x509', '-req', '-in', 'srv.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'srv.pem', '-days', '2', '-extfile', 'ext.cnf').status).toBe(0);
+    if (!server) return ctx.skip(skip);
+    const port = await freePort();
+    const redis = spawn('redis-server', ['--port', '0', '--tls-port', String(port), '--bind', '127.0.0.1', '--tls-cert-file', 'srv.pem', '--tls-key-file', 'srv.key',
+      '--tls-ca-cert-file', 'ca.pem', '--tls-auth-clients', 'no', '--requirepass', 's3cret', '--save', ''], { cwd: tls, stdio: ['ignore', 'pipe', 'pipe'] });
+    let log = '';
+    redis.stdout!.on('data', (d) => (log += d));
+    for (let i = 0; i < 200 && !/Ready to accept/.test(log); i++) await new Promise((r) => setTimeout(r, 25));
+    if (/not built with TLS|unrecognized|Bad directive/i.test(log)) {
+      redis.kill();
+      return ctx.skip('skipped: this redis-server was built without TLS');
+    }
+    const env = { ...process.env, NODE_EXTRA_CA_CERTS: join(tls, 'ca.pem') };
+    const url = `rediss://:s3cret@localhost:${port}`;
+    const w = spawn(process.execPath, [bin, 'worker', '--queue', url], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    try {
+      await new Promise<void>((resolve) => w.stderr!.on('data', (d) => /taking jobs/.test(String(d)) && resolve()));
+      const out = join(dir, 'tls');
+      const r = spawnSync(process.execPath, [bin, 'search', '-q', '--problem', 'zdt1', '--method', 'random', '--max-evals', '10', '--out', out, '--storage', `${url}/tls`, '--queue', url], { env, encoding: 'utf8' });
+      expect(r.status, r.stderr).toBe(0);
+      const told = spawnSync(process.execPath, [bin, 'export', `${url}/tls`, join(out, 'copy.jsonl')], { env, encoding: 'utf8' });
+      expect(told.status, told.stderr).toBe(0);
+      expect(readFileSync(join(out, 'copy.jsonl'), 'utf8').split('\n').filter((l) => l.includes('"tell"')).length).toBe(10);
+      const noCa = spawnSync(process.execPath, [bin, 'search', '-q', '--problem', 'zdt1', '--method', 'random', '--max-evals', '1', '--out', join(dir, 'tls2'), '--storage', `${url}/tls2`], { encoding: 'utf8' });
+      expect(noCa.stderr).toMatch(/cannot reach Redis at rediss:\/\/localhost:\d+\/tls2: self-signed certificate/);
+      const badPw = spawnSync(process.execPath, [bin, 'search', '-q', '--problem', 'zdt1', '--method', 'random', '--max-evals', '1', '--out', join(dir, 'tls3'), '--storage', `rediss://:wrong@localhost:${port}/tls3`], { env, encoding: 'utf8' });
+      expect(badPw.stderr).toMatch(/WRONGPASS/);
+      expect(badPw.stderr).not.toMatch(/wrong@/);
+    } finally {
+      w.kill('SIGKILL');
+      redis.kill('SIGKILL');
+    }
   });
 });
