@@ -7,13 +7,12 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadFlowers, type Dataset } from '../../src/datasets/index.ts';
+import { describe, expect, it } from 'vitest';
+import { type Dataset } from '../../src/datasets/index.ts';
 import { bncParameterCount, bncSpec, bulkUpModel, bulkUpState, prunedModel, pruneState, type BncModel } from '../../src/optimizers/bulkcut/model.ts';
 import { Rng } from '../../src/random/rng.ts';
-import type { ModelState, StepDraws, TrainingBackend } from '../../src/train/backend.ts';
-import { TRAINER_SHADERS, WasmBackend, WebGpuBackend } from '../../src/train/backends/index.ts';
+import type { ModelState, StepDraws } from '../../src/train/backend.ts';
+
 import type { Checkpoint } from '../../src/train/checkpoint.ts';
 import { loadModel, saveModel } from '../../src/train/model-file.ts';
 import { initParameters, type NetworkSpec } from '../../src/train/network.ts';
@@ -22,26 +21,10 @@ import { augmentBatchReference, mixTargetsReference } from '../../src/train/refe
 import { networkForwardReference } from '../../src/train/reference/network.ts';
 import { mseLossReference, softCrossEntropyReference } from '../../src/train/reference/softmax-cross-entropy.ts';
 import { trainAndEvaluate } from '../../src/train/trainer.ts';
-import { type GpuEnv, openGpu } from '../helpers/gpu.ts';
+import { TRAINING_KINDS, useTrainingBackends } from '../helpers/training.ts';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const FLOWERS_DIR = process.env.PARETONAS_FLOWERS_DIR ?? `${root}../shared/data/flowers17`;
-
-let env: GpuEnv | undefined;
-let skip: string | undefined;
-let flowers: Dataset;
-const backends: Record<'webgpu' | 'wasm', TrainingBackend | undefined> = { webgpu: undefined, wasm: undefined };
-beforeAll(async () => {
-  ({ env, skip } = await openGpu(TRAINER_SHADERS));
-  if (env) backends.webgpu = await WebGpuBackend.create(env.gpu);
-  backends.wasm = await WasmBackend.create();
-  flowers = await loadFlowers(FLOWERS_DIR);
-});
-afterAll(() => {
-  backends.webgpu?.dispose();
-  env?.close();
-});
-const KINDS = ['webgpu', 'wasm'] as const;
+const t = useTrainingBackends();
+const KINDS = TRAINING_KINDS;
 
 /** n training images of several classes (every 37th) as all three splits. */
 function slice(ds: Dataset, n: number): Dataset {
@@ -89,9 +72,9 @@ const images = (ds: Dataset, n: number) => Float64Array.from(ds.train.x.subarray
 
 describe.for(KINDS)('model state on %s', (kind) => {
   it('round-trips bit-exactly: parameters, BatchNorm statistics, Adam moments; through a model file too', async (ctx) => {
-    const backend = backends[kind];
-    if (!backend) return ctx.skip(skip);
-    const data = backend.upload(slice(flowers, 8));
+    const backend = t.backends[kind];
+    if (!backend) return ctx.skip(t.skip);
+    const data = backend.upload(slice(t.flowers, 8));
     const spec = bncSpec(small);
     expect(spec.convs.map((l) => l.pool)).toEqual([true, false, true]);
     const state = fullState(spec, 4, true);
@@ -111,7 +94,7 @@ describe.for(KINDS)('model state on %s', (kind) => {
       }
       // evaluation-mode logits against the float64 twin
       const z = await p.logits('val', 0, 8);
-      const ref = networkForwardReference(spec, state, images(slice(flowers, 8), 8), 8);
+      const ref = networkForwardReference(spec, state, images(slice(t.flowers, 8), 8), 8);
       const scale = Math.max(...Array.from(ref, Math.abs));
       for (let i = 0; i < z.length; i++) expect(Math.abs(z[i] - ref[i])).toBeLessThanOrEqual(1e-4 * scale);
     } finally {
@@ -121,10 +104,10 @@ describe.for(KINDS)('model state on %s', (kind) => {
   });
 
   it("one Bulk & Cut step: soft cross-entropy on the flipped and mixed batch, and MSE to a teacher's logits, as the twin computes them", async (ctx) => {
-    const backend = backends[kind];
-    if (!backend) return ctx.skip(skip);
+    const backend = t.backends[kind];
+    if (!backend) return ctx.skip(t.skip);
     const n = 8;
-    const ds = slice(flowers, n);
+    const ds = slice(t.flowers, n);
     const data = backend.upload(ds);
     // no BatchNorm in the student: its training-mode forward is the evaluation-mode twin
     const student = { ...small, batchNorm: false };
@@ -167,9 +150,9 @@ describe.for(KINDS)('model state on %s', (kind) => {
   });
 
   it('a training resumed from its checkpoint ends bit-identical to the uninterrupted one (augmentation and distillation on)', async (ctx) => {
-    const backend = backends[kind];
-    if (!backend) return ctx.skip(skip);
-    const data = backend.upload(slice(flowers, kind === 'webgpu' ? 12 : 24));
+    const backend = t.backends[kind];
+    if (!backend) return ctx.skip(t.skip);
+    const data = backend.upload(slice(t.flowers, kind === 'webgpu' ? 12 : 24));
     const spec = bncSpec({ ...small, conv: [[4], [6]], linear: [[8]] });
     const teacherSpec = bncSpec({ ...small, conv: [[4], [6, 6]], linear: [[8]] });
     const teacher = { spec: teacherSpec, state: fullState(teacherSpec, 2, false) };
@@ -191,10 +174,10 @@ describe.for(KINDS)('model state on %s', (kind) => {
 
   for (const batchNorm of [false, true]) {
     it(`a grown network computes its parent's function (BatchNorm ${batchNorm ? 'on' : 'off'}); a cut one runs with the counted parameters`, async (ctx) => {
-      const backend = backends[kind];
-      if (!backend) return ctx.skip(skip);
+      const backend = t.backends[kind];
+      if (!backend) return ctx.skip(t.skip);
       const n = 8;
-      const data = backend.upload(slice(flowers, n));
+      const data = backend.upload(slice(t.flowers, n));
       const m = { ...small, batchNorm };
       const parent = fullState(bncSpec(m), 3, false);
       const p = backend.build(buildPlan(bncSpec(m), n, 1e-3), parent, data);
@@ -224,7 +207,7 @@ describe.for(KINDS)('model state on %s', (kind) => {
         try {
           expect(bncSpec(cut).numParams).toBe(bncParameterCount(cut));
           const z = await q.logits('val', 0, n);
-          const ref = networkForwardReference(bncSpec(cut), cutState, images(slice(flowers, n), n), n);
+          const ref = networkForwardReference(bncSpec(cut), cutState, images(slice(t.flowers, n), n), n);
           const sc = Math.max(...Array.from(ref, Math.abs));
           for (let i = 0; i < z.length; i++) expect(Math.abs(z[i] - ref[i])).toBeLessThanOrEqual(1e-4 * sc);
         } finally {

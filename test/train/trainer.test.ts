@@ -3,37 +3,20 @@
 // paper's CNN and for layouts with several conv cells per max-pool (Bulk & Cut's sections), the
 // loss falling over epochs on Flowers, the two backends agreeing after a few epochs, and
 // configurations too large to fit.
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
-import { loadFlowers, type Dataset } from '../../src/datasets/index.ts';
+import { type Dataset } from '../../src/datasets/index.ts';
 import { initParameters, layoutSpec, networkSpec, type NetworkLayout, type NetworkSpec } from '../../src/train/network.ts';
 import { trainAndEvaluate } from '../../src/train/trainer.ts';
 import { DoesNotFitError, type TrainingBackend } from '../../src/train/backend.ts';
-import { TRAINER_SHADERS, WasmBackend, WebGpuBackend } from '../../src/train/backends/index.ts';
+import { WasmBackend } from '../../src/train/backends/index.ts';
 import type { NetworkConfig } from '../../src/space/nas.ts';
-import { type GpuEnv, openGpu } from '../helpers/gpu.ts';
+import { TRAINING_KINDS, useTrainingBackends } from '../helpers/training.ts';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const FLOWERS_DIR = process.env.PARETONAS_FLOWERS_DIR ?? `${root}../shared/data/flowers17`;
-
-let env: GpuEnv | undefined;
-let skip: string | undefined;
-let flowers: Dataset;
-const backends: Record<'webgpu' | 'wasm', TrainingBackend | undefined> = { webgpu: undefined, wasm: undefined };
-beforeAll(async () => {
-  ({ env, skip } = await openGpu(TRAINER_SHADERS));
-  if (env) backends.webgpu = await WebGpuBackend.create(env.gpu);
-  backends.wasm = await WasmBackend.create();
-  flowers = await loadFlowers(FLOWERS_DIR);
-});
-afterAll(() => {
-  backends.webgpu?.dispose();
-  env?.close();
-});
-const KINDS = ['webgpu', 'wasm'] as const;
+const t = useTrainingBackends();
+const KINDS = TRAINING_KINDS;
 
 /** The first n training images (of several classes: every 40th) as a dataset of their own. */
 function slice(ds: Dataset, n: number): Dataset {
@@ -102,7 +85,7 @@ const LAYOUT_CASES: [string, NetworkLayout][] = [
  */
 async function stepMatchesTfjs(backend: TrainingBackend, kind: string, spec: NetworkSpec): Promise<void> {
   await tf.setBackend('cpu');
-  const ds = slice(flowers, 8);
+  const ds = slice(t.flowers, 8);
   const data = backend.upload(ds);
   const lr = 0.01, seed = 3;
   const convNames = spec.convs.flatMap((l, i) => [`conv${i}.weight`, `conv${i}.bias`]);
@@ -142,15 +125,15 @@ async function stepMatchesTfjs(backend: TrainingBackend, kind: string, spec: Net
 
 describe.for(KINDS)('trainAndEvaluate on %s', (kind) => {
   it.for(STEP_CASES)('one training step matches tfjs: every gradient and the Adam update (%s)', async ([, shape], ctx) => {
-    const backend = backends[kind];
-    if (!backend) return ctx.skip(skip);
+    const backend = t.backends[kind];
+    if (!backend) return ctx.skip(t.skip);
     const net: NetworkConfig = { ...shape, convWidths: [...shape.convWidths], fcWidths: [...shape.fcWidths], lr: 0.01, batchSize: 8 };
     await stepMatchesTfjs(backend, kind, networkSpec(net, [3, 16, 16], 17));
   });
 
   it.for(LAYOUT_CASES)('several conv cells per max-pool: one step matches tfjs (%s)', async ([, layout], ctx) => {
-    const backend = backends[kind];
-    if (!backend) return ctx.skip(skip);
+    const backend = t.backends[kind];
+    if (!backend) return ctx.skip(t.skip);
     const spec = layoutSpec(layout);
     // the spatial size halves only after a section's last cell
     expect(spec.features[1]).toBe(16 / 2 ** layout.convs.filter((c) => c.pool).length);
@@ -158,10 +141,10 @@ describe.for(KINDS)('trainAndEvaluate on %s', (kind) => {
   });
 
   it('learns: the loss of a small network falls clearly within a few epochs on Flowers', async (ctx) => {
-    const backend = backends[kind];
-    if (!backend) return ctx.skip(skip);
+    const backend = t.backends[kind];
+    if (!backend) return ctx.skip(t.skip);
     const net: NetworkConfig = { convWidths: [16], fcWidths: [32], kernelSize: 3, batchNorm: true, globalAvgPooling: false, lr: 3e-3, batchSize: 32 };
-    const data = backend.upload(flowers);
+    const data = backend.upload(t.flowers);
     const r = await trainAndEvaluate(backend, data, networkSpec(net, [3, 16, 16], 17), { epochs: 4, batchSize: 32, lr: 3e-3, seed: 1 });
     backend.release(data);
     learned[kind] = r;
@@ -180,7 +163,7 @@ const learned: Partial<Record<'webgpu' | 'wasm', Awaited<ReturnType<typeof train
 describe('the two backends', () => {
   it('train the same network, seed and data to validation accuracies within 1 point after 4 epochs', (ctx) => {
     // only a missing WebGPU adapter skips this; a backend that did not train fails it
-    if (skip) return ctx.skip(skip);
+    if (t.skip) return ctx.skip(t.skip);
     if (!learned.webgpu || !learned.wasm) throw new Error(`the ${learned.webgpu ? 'wasm' : 'webgpu'} backend did not train (see the failure above)`);
     // Same initialisation and order; float32 rounding differs (summation orders), so only
     // nearby, not identical, results can be asked for.
@@ -189,9 +172,9 @@ describe('the two backends', () => {
   });
 
   it('the CPU backend refuses a network too large for WebAssembly memory, before allocating', async () => {
-    const backend = backends.wasm!;
+    const backend = t.backends.wasm!;
     const net: NetworkConfig = { convWidths: [1024, 1024, 1024], fcWidths: [512], kernelSize: 7, batchNorm: false, globalAvgPooling: true, lr: 1e-3, batchSize: 1024 };
-    const data = backend.upload(flowers);
+    const data = backend.upload(t.flowers);
     const before = (backend as WasmBackend).module.exports.memory.buffer.byteLength;
     await expect(trainAndEvaluate(backend, data, networkSpec(net, [3, 16, 16], 17), { epochs: 1, batchSize: 1024, lr: 1e-3, seed: 1 })).rejects.toThrow(
       /the network needs \d+ MiB of WebAssembly memory \(largest: conv0, \d+ MiB\).*lower batch_size \(680\)/,
@@ -201,13 +184,13 @@ describe('the two backends', () => {
   });
 
   it('a configuration too large for the GPU fails with a reason, before allocating', async (ctx) => {
-    if (!env) return ctx.skip(skip);
-    const backend = backends.webgpu!;
+    if (!t.env) return ctx.skip(t.skip);
+    const backend = t.backends.webgpu!;
     const net: NetworkConfig = { convWidths: [1024, 1024, 1024], fcWidths: [512], kernelSize: 7, batchNorm: false, globalAvgPooling: true, lr: 1e-3, batchSize: 512 };
     const spec = networkSpec(net, [3, 16, 16], 17);
-    const limit = env.gpu.device.limits.maxStorageBufferBindingSize;
+    const limit = t.env.gpu.device.limits.maxStorageBufferBindingSize;
     if (512 * 1024 * 256 * 4 <= limit) return ctx.skip(`the device binds ${limit} bytes: this configuration fits`);
-    const fullData = backend.upload(flowers);
+    const fullData = backend.upload(t.flowers);
     await expect(trainAndEvaluate(backend, fullData, spec, { epochs: 1, batchSize: 512, lr: 1e-3, seed: 1 })).rejects.toThrow(DoesNotFitError);
     await expect(trainAndEvaluate(backend, fullData, spec, { epochs: 1, batchSize: 512, lr: 1e-3, seed: 1 })).rejects.toThrow(/conv0 output of 512\.0 MiB exceeds the device's largest storage binding/);
     backend.release(fullData);

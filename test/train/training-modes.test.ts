@@ -6,16 +6,15 @@
 // logits); evaluation's summed hard cross-entropy and top-k counts on every split (train too)
 // against the float64 twin, across partial batches; a training of 0 epochs from a given state; a
 // plain training (hard labels) resumed from any epoch's checkpoint ends bit-identical.
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
-import { loadFlowers, type Dataset, type Split } from '../../src/datasets/index.ts';
+import { type Dataset, type Split } from '../../src/datasets/index.ts';
 import { Rng } from '../../src/random/rng.ts';
-import type { ModelState, StepDraws, TrainingBackend } from '../../src/train/backend.ts';
+import type { ModelState, StepDraws } from '../../src/train/backend.ts';
 import type { Checkpoint } from '../../src/train/checkpoint.ts';
-import { TRAINER_SHADERS, WasmBackend, WebGpuBackend } from '../../src/train/backends/index.ts';
+
 import { initParameters, layoutSpec, type NetworkLayout, type NetworkSpec } from '../../src/train/network.ts';
 import { buildPlan, splitParameters } from '../../src/train/plan.ts';
 import { accuracyReference } from '../../src/train/reference/accuracy.ts';
@@ -23,26 +22,10 @@ import { augmentBatchReference, mixTargetsReference } from '../../src/train/refe
 import { networkForwardReference } from '../../src/train/reference/network.ts';
 import { softmaxCrossEntropyReference } from '../../src/train/reference/softmax-cross-entropy.ts';
 import { augmentationRng, drawAugmentation, trainAndEvaluate } from '../../src/train/trainer.ts';
-import { type GpuEnv, openGpu } from '../helpers/gpu.ts';
+import { TRAINING_KINDS, useTrainingBackends } from '../helpers/training.ts';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const FLOWERS_DIR = process.env.PARETONAS_FLOWERS_DIR ?? `${root}../shared/data/flowers17`;
-
-let env: GpuEnv | undefined;
-let skip: string | undefined;
-let flowers: Dataset;
-const backends: Record<'webgpu' | 'wasm', TrainingBackend | undefined> = { webgpu: undefined, wasm: undefined };
-beforeAll(async () => {
-  ({ env, skip } = await openGpu(TRAINER_SHADERS));
-  if (env) backends.webgpu = await WebGpuBackend.create(env.gpu);
-  backends.wasm = await WasmBackend.create();
-  flowers = await loadFlowers(FLOWERS_DIR);
-});
-afterAll(() => {
-  backends.webgpu?.dispose();
-  env?.close();
-});
-const KINDS = ['webgpu', 'wasm'] as const;
+const t = useTrainingBackends();
+const KINDS = TRAINING_KINDS;
 const CLASSES = 17;
 const SAMPLE = 3 * 16 * 16;
 
@@ -207,11 +190,11 @@ const nhwc = (x: ArrayLike<number>, n: number) => tf.transpose(tf.tensor4d(Float
 
 describe.for(KINDS)('Bulk & Cut training on %s', (kind) => {
   it.for(['soft cross-entropy', 'distillation'] as const)('one augmented step (%s): the loss and every gradient match tfjs on the flipped and mixed batch, BatchNorm in training mode', async (mode, ctx) => {
-    const backend = backends[kind];
-    if (!backend) return ctx.skip(skip);
+    const backend = t.backends[kind];
+    if (!backend) return ctx.skip(t.skip);
     await tf.setBackend('cpu');
     const n = 10;
-    const ds = smallData(flowers);
+    const ds = smallData(t.flowers);
     const data = backend.upload(ds);
     const spec = layoutSpec(layout(true));
     const state = stateOf(spec, 31);
@@ -264,9 +247,9 @@ describe.for(KINDS)('Bulk & Cut training on %s', (kind) => {
 
 describe.for(KINDS)('evaluation on %s', (kind) => {
   it('sums the hard cross-entropy over each split (train included) and counts top-1/top-3 as the float64 twin does, across partial batches', async (ctx) => {
-    const backend = backends[kind];
-    if (!backend) return ctx.skip(skip);
-    const ds = smallData(flowers);
+    const backend = t.backends[kind];
+    if (!backend) return ctx.skip(t.skip);
+    const ds = smallData(t.flowers);
     const data = backend.upload(ds);
     const spec = layoutSpec(layout(true));
     const state = stateOf(spec, 53);
@@ -291,9 +274,9 @@ describe.for(KINDS)('evaluation on %s', (kind) => {
   });
 
   it('a training of 0 epochs from a given state: pre-training loss = validation loss, the training split measured, the state returned bit-exact', async (ctx) => {
-    const backend = backends[kind];
-    if (!backend) return ctx.skip(skip);
-    const ds = smallData(flowers);
+    const backend = t.backends[kind];
+    if (!backend) return ctx.skip(t.skip);
+    const ds = smallData(t.flowers);
     const data = backend.upload(ds);
     const spec = layoutSpec(layout(true));
     const init = stateOf(spec, 59);
@@ -317,9 +300,9 @@ describe.for(KINDS)('evaluation on %s', (kind) => {
 
 describe.for(KINDS)('resuming on %s', (kind) => {
   it("a plain training (hard labels, BatchNorm, a partial last batch) resumed from each epoch's checkpoint ends bit-identical to the uninterrupted one", async (ctx) => {
-    const backend = backends[kind];
-    if (!backend) return ctx.skip(skip);
-    const ds = smallData(flowers);
+    const backend = t.backends[kind];
+    if (!backend) return ctx.skip(t.skip);
+    const ds = smallData(t.flowers);
     const data = backend.upload(ds);
     const spec = layoutSpec(layout(true, [3, 4, 4]));
     // 12 samples in batches of 5: steps of 5, 5, 2
@@ -350,8 +333,8 @@ describe.for(KINDS)('resuming on %s', (kind) => {
 
 describe('trainAndEvaluate refuses bad Bulk & Cut options, naming them', () => {
   it('mixupAlpha, flip, a teacher of other shapes, a checkpoint whose losses do not match its epoch, a state without a parameter', async () => {
-    const backend = backends.wasm!;
-    const ds = smallData(flowers);
+    const backend = t.backends.wasm!;
+    const ds = smallData(t.flowers);
     const data = backend.upload(ds);
     const spec = layoutSpec(layout(false));
     const base = { epochs: 1, batchSize: 5, lr: 1e-3, seed: 1 };
