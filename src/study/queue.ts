@@ -8,7 +8,7 @@
 // mid-job stops renewing its lock; after the stall timeout BullMQ hands the job to another worker.
 import type { Job, Queue, QueueEvents, Worker } from 'bullmq';
 import { makeProblem, type ProblemOptions } from '../problems/index.ts';
-import type { EvaluateOptions, Evaluation, Problem } from '../problems/types.ts';
+import type { EvaluateOptions, Evaluation, Problem, TrainingProgress } from '../problems/types.ts';
 import type { Config } from '../space/types.ts';
 import { parseRedisUrl } from './redis.ts';
 
@@ -85,6 +85,7 @@ export class QueueProblem implements Problem {
     const queue = new Queue(TRIAL_QUEUE, { connection: conn });
     // a short blocking read, so that closing the event stream takes at most a second
     const events = new QueueEvents(TRIAL_QUEUE, { connection: conn, blockingTimeout: 1000 });
+    events.setMaxListeners(0); // one progress listener per trial in flight
     let timer: ReturnType<typeof setTimeout> | undefined;
     try {
       await Promise.race([
@@ -111,7 +112,16 @@ export class QueueProblem implements Problem {
     // the same id for the same trial: adding it again (a resumed driver) finds the job as it is
     const jobId = options.id ? `${this.run}-${options.id}` : undefined;
     const job = await this.queue.add('trial', data, { jobId, attempts: 1, removeOnComplete: { age: 7 * 24 * 3600 }, removeOnFail: { age: 7 * 24 * 3600 } });
-    const done = job.waitUntilFinished(this.events) as Promise<{ values: number[]; metrics?: Record<string, number | string> }>;
+    // the worker's per-epoch progress, passed on while the job runs
+    const onProgress = options.onProgress;
+    const progress = ({ jobId: id, data: p }: { jobId: string; data: unknown }) => {
+      if (id === job.id && p && typeof p === 'object') onProgress!(p as TrainingProgress);
+    };
+    if (onProgress) this.events.on('progress', progress);
+    const done = (job.waitUntilFinished(this.events) as Promise<{ values: number[]; metrics?: Record<string, number | string> }>)
+      .finally(() => {
+        if (onProgress) this.events.off('progress', progress);
+      });
     const signal = options.signal;
     const r = signal
       ? await new Promise<{ values: number[]; metrics?: Record<string, number | string> }>((resolve, reject) => {

@@ -12,7 +12,8 @@ import { Queue, QueueEvents } from 'bullmq';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { StudyEvent } from '../../src/study/events.ts';
 import { parseJournal } from '../../src/study/journal.ts';
-import { TRIAL_QUEUE } from '../../src/study/queue.ts';
+import { CnnProblem } from '../../src/problems/cnn.ts';
+import { QueueProblem, TRIAL_QUEUE } from '../../src/study/queue.ts';
 import { startRedis, type RedisServer } from '../helpers/redis.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -185,5 +186,23 @@ describe('trials on a Redis queue', () => {
     expect(tells.map((t) => t.state)).toEqual(['complete']);
     await until(() => started(good).length === 1, 10, 'the good worker\'s log');
     expect(started(good)).toEqual([refused![1]]);
+  });
+
+  it('the driver hears every epoch of a training that runs on a worker', async (ctx) => {
+    if (!server) return ctx.skip(skip);
+    const w = worker('--data-dir', FLOWERS_DIR);
+    await until(() => w.log.length > 0, 20, 'the worker');
+    const options = { maxWidth: 24, subset: { train: 48, val: 17, test: 17 }, minEpochs: 1, maxEpochs: 4, device: 'wasm' as const };
+    const local = new CnnProblem('flowers', options);
+    const q = await QueueProblem.create(server.url, local, options);
+    q.run = `progress${Date.now()}`;
+    try {
+      const seen: number[] = [];
+      const r = await q.evaluate(local.space.defaultConfig(), { id: '0', seed: 1, budget: 4, onProgress: (p) => seen.push(p.epoch) });
+      expect(seen).toEqual([1, 2, 3, 4]);
+      expect(r.metrics!.epochs).toBe(4);
+    } finally {
+      await q.dispose();
+    }
   });
 });
