@@ -13,7 +13,7 @@
 // (docs/methods.md#odd-37).
 import { Rng } from '../../random/rng.ts';
 import type { Config } from '../../space/types.ts';
-import { NAS_PROBLEMS } from '../../space/nas.ts';
+import { NAS_PROBLEMS, toNetworkConfig } from '../../space/nas.ts';
 import { mergeOptions, type CommonOptions, type OptionRules, type Presets, type Variant } from '../options.ts';
 import type { AskResult, FinishedTrial, Optimizer, OptimizerFactory } from '../types.ts';
 import { optimizerOneTwo, optimizerThree, type ConstrainedBo } from './bo.ts';
@@ -241,19 +241,7 @@ export const createBulkCut: OptimizerFactory<BulkCutOptions> = (ctx, options = {
       }
       // phase 1, or no parent to take: a naive individual from a prior draw
       const base = ctx.space.sample(rng);
-      const num = (k: string) => Number(base[k]);
-      const model = naiveModel(
-        {
-          nConv: num('n_conv_l'), convWidths: [0, 1, 2].map((i) => num(`n_conv_${i}`)), nFc: num('n_fc_l'), fcWidths: [0, 1, 2].map((i) => num(`n_fc_${i}`)),
-          kernelSize: (() => {
-            const k = num('kernel_size');
-            return k <= 2 ? [3, 5, 7][k] : k;
-          })(),
-          batchNorm: base.batch_norm === true || base.batch_norm === 1,
-        },
-        input!,
-        classes!,
-      );
+      const model = naiveModel(toNetworkConfig(base), input!, classes!);
       return suggest(number, { phase: p === 0 ? 'init' : BULKCUT_PHASES[p], model, epochs, teacher: false }, bo12, base, false);
     },
     tell(t: FinishedTrial): void {

@@ -13,6 +13,7 @@ import { BATCHNORM } from '../../train/backend.ts';
 import { layoutSpec, type NetworkSpec } from '../../train/network.ts';
 import type { Rng } from '../../random/rng.ts';
 import type { Variant } from '../options.ts';
+import type { NetworkConfig } from '../../space/nas.ts';
 
 export interface BncModel {
   input: [number, number, number];
@@ -101,18 +102,14 @@ export function bncDepth(m: BncModel): number {
 }
 
 /** A naive individual: one cell per section, widths from the configuration's n_conv_i / n_fc_j. */
-export function naiveModel(
-  net: { nConv: number; convWidths: number[]; nFc: number; fcWidths: number[]; kernelSize: number; batchNorm: boolean },
-  input: [number, number, number],
-  classes: number,
-): BncModel {
+export function naiveModel(net: Pick<NetworkConfig, 'convWidths' | 'fcWidths' | 'kernelSize' | 'batchNorm'>, input: [number, number, number], classes: number): BncModel {
   const m: BncModel = {
     input: [...input],
     classes,
     kernelSize: net.kernelSize,
     batchNorm: net.batchNorm,
-    conv: net.convWidths.slice(0, net.nConv).map((w) => [w]),
-    linear: net.fcWidths.slice(0, net.nFc).map((w) => [w]),
+    conv: net.convWidths.map((w) => [w]),
+    linear: net.fcWidths.map((w) => [w]),
   };
   checkModel(m, 'naiveModel');
   return m;
@@ -189,23 +186,11 @@ function checkPrunePlan(m: BncModel, plan: PrunePlan, fn: string): void {
   }
 }
 
-/** Rename tensors `${prefix}{i}` → `${prefix}{i + 1}` for i >= from (highest first). */
-function shiftNames(state: ModelState, prefix: string, from: number, count: number): void {
-  for (let i = count - 1; i >= from; i--) {
-    for (const [name, t] of [...state]) {
-      const rest = matchIndex(name, prefix, i);
-      if (rest === undefined) continue;
-      state.delete(name);
-      state.set(rest(i + 1), t);
-    }
-  }
-}
-
-/** If `name` is a tensor of layer `${prefix}${i}` (or its Adam moment), a function renaming it to another index. */
-function matchIndex(name: string, prefix: string, i: number): ((j: number) => string) | undefined {
-  const m = /^((?:adam\.[mv]:)?)([a-z]+)(\d+)(\..*)?$/.exec(name);
-  if (!m || m[2] !== prefix || Number(m[3]) !== i) return undefined;
-  return (j) => `${m[1]}${prefix}${j}${m[4] ?? ''}`;
+/** A tensor's name once a cell is inserted at index `at` of the layers named by `prefixes` (the later ones move up one). */
+function shifted(name: string, prefixes: readonly string[], at: number): string {
+  const m = /^([a-z]+)(\d+)(\..*)?$/.exec(name);
+  if (!m || !prefixes.includes(m[1]) || Number(m[2]) < at) return name;
+  return `${m[1]}${Number(m[2]) + 1}${m[3] ?? ''}`;
 }
 
 function need(state: ModelState, name: string, size: number, fn: string): Float32Array {
@@ -238,23 +223,20 @@ export function bulkUpState(m: BncModel, parent: ModelState, plan: BulkUpPlan, r
   const variant = options.variant ?? 'fixed';
   if (!(noise >= 0)) throw new RangeError(`${fn}: options.noise must be >= 0, got ${noise}`);
   bulkUpModel(m, plan); // checks the plan against the model
-  const state: ModelState = new Map([...parent].filter(([name]) => !name.startsWith('adam.')).map(([n, t]) => [n, t.slice()]));
   const sections = plan.kind === 'conv' ? m.conv : m.linear;
   const g = sections.slice(0, plan.section).reduce((s, c) => s + c.length, 0) + plan.after; // source cell, global index
+  // the parent's tensors, those past the new cell renamed one index up
+  const prefixes = plan.kind === 'conv' ? ['conv', 'bn'] : ['fc'];
+  const state: ModelState = new Map([...parent].filter(([name]) => !name.startsWith('adam.')).map(([n, t]) => [shifted(n, prefixes, g + 1), t.slice()]));
   const width = sections[plan.section][plan.after];
   const u = () => rng.uniform(0, noise);
   if (plan.kind === 'linear') {
-    const count = m.linear.flat().length + 1; // + head
-    shiftNames(state, 'fc', g + 1, count);
     const w = new Float32Array(width * width), b = new Float32Array(width);
     for (let o = 0; o < width; o++) for (let i = 0; i < width; i++) w[o * width + i] = (o === i ? 1 : 0) + u();
     for (let o = 0; o < width; o++) b[o] = u();
     state.set(`fc${g + 1}.weight`, w).set(`fc${g + 1}.bias`, b);
     return state;
   }
-  const count = m.conv.flat().length;
-  shiftNames(state, 'conv', g + 1, count);
-  shiftNames(state, 'bn', g + 1, count);
   const k = m.kernelSize, kk = k * k, centre = ((k - 1) / 2) * k + (k - 1) / 2;
   // Per output channel: the diagonal tap (±1) and the bias that keep ReLU in its linear range, and
   // the BatchNorm statistics that undo them. Without BatchNorm the source ends with a ReLU, so its
