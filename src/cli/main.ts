@@ -1,29 +1,38 @@
 import { CliError } from './errors.ts';
-import { exportCommand } from './export.ts';
-import { workerCommand } from './worker.ts';
-import { hvCommand } from './hv.ts';
-import { hvcCommand } from './hvc.ts';
-import { indicatorCommand } from './indicator.ts';
-import { ndsortCommand } from './ndsort.ts';
-import { nondominatedCommand } from './nondominated.ts';
-import { reportCommand } from './report.ts';
-import { searchCommand } from './search.ts';
-import { trainCommand } from './train.ts';
 
-const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; summary: string }> = {
-  hv: { run: hvCommand, summary: 'hypervolume of each set' },
-  hvc: { run: hvcCommand, summary: 'exclusive hypervolume contribution of each point' },
-  ndsort: { run: ndsortCommand, summary: 'Pareto rank of each point' },
-  nondominated: { run: nondominatedCommand, summary: 'the non-dominated points of each set' },
-  igd: { run: (a) => indicatorCommand('igd', a), summary: 'inverted generational distance against a reference set' },
-  igdplus: { run: (a) => indicatorCommand('igdplus', a), summary: 'IGD+ against a reference set' },
-  epsilon: { run: (a) => indicatorCommand('epsilon', a), summary: 'additive epsilon indicator against a reference set' },
-  search: { run: searchCommand, summary: 'run a multi-objective search (journalled, resumable)' },
-  report: { run: reportCommand, summary: 'summarise runs and plot their fronts and hypervolume' },
-  worker: { run: workerCommand, summary: 'evaluate the trials searches hand to a Redis queue (search --queue)' },
-  export: { run: exportCommand, summary: "copy a study's events between a journal file and Redis" },
-  train: { run: trainCommand, summary: 'train and evaluate the CNN of one configuration on WebGPU' },
+/**
+ * The commands, each loaded when it runs: `paretonas hv` compiles the Pareto kernels alone, not
+ * the surrogates, optimizers or training code the search commands need. `kernels: true` marks
+ * the commands that time one kernel call (`-v`): see optimisingTier().
+ */
+const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; summary: string; kernels?: boolean }> = {
+  hv: { run: async (a) => (await import('./hv.ts')).hvCommand(a), summary: 'hypervolume of each set', kernels: true },
+  hvc: { run: async (a) => (await import('./hvc.ts')).hvcCommand(a), summary: 'exclusive hypervolume contribution of each point', kernels: true },
+  ndsort: { run: async (a) => (await import('./ndsort.ts')).ndsortCommand(a), summary: 'Pareto rank of each point', kernels: true },
+  nondominated: { run: async (a) => (await import('./nondominated.ts')).nondominatedCommand(a), summary: 'the non-dominated points of each set', kernels: true },
+  igd: { run: async (a) => (await import('./indicator.ts')).indicatorCommand('igd', a), summary: 'inverted generational distance against a reference set', kernels: true },
+  igdplus: { run: async (a) => (await import('./indicator.ts')).indicatorCommand('igdplus', a), summary: 'IGD+ against a reference set', kernels: true },
+  epsilon: { run: async (a) => (await import('./indicator.ts')).indicatorCommand('epsilon', a), summary: 'additive epsilon indicator against a reference set', kernels: true },
+  search: { run: async (a) => (await import('./search.ts')).searchCommand(a), summary: 'run a multi-objective search (journalled, resumable)' },
+  report: { run: async (a) => (await import('./report.ts')).reportCommand(a), summary: 'summarise runs and plot their fronts and hypervolume' },
+  worker: { run: async (a) => (await import('./worker.ts')).workerCommand(a), summary: 'evaluate the trials searches hand to a Redis queue (search --queue)' },
+  export: { run: async (a) => (await import('./export.ts')).exportCommand(a), summary: "copy a study's events between a journal file and Redis" },
+  train: { run: async (a) => (await import('./train.ts')).trainCommand(a), summary: 'train and evaluate the CNN of one configuration on WebGPU' },
 };
+
+/**
+ * Have V8 compile WebAssembly with its optimising tier (TurboFan) when a module is instantiated,
+ * instead of its baseline tier (Liftoff) followed by lazy, per-function tier-up. A command that
+ * makes one long kernel call would otherwise run most of it in baseline code, about twice as
+ * slow; the eager compile of the 26 KB Pareto module costs a few milliseconds before the kernel
+ * starts. V8 reads these flags when it compiles, so they must be set before the first import
+ * of a kernel module.
+ */
+async function optimisingTier(): Promise<void> {
+  const v8 = await import('node:v8');
+  v8.setFlagsFromString('--no-liftoff');
+  v8.setFlagsFromString('--no-wasm-lazy-compilation');
+}
 
 export const USAGE = `Usage: paretonas <command> [OPTIONS] [FILE...]
 
@@ -47,6 +56,7 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   try {
+    if (command.kernels) await optimisingTier();
     return await command.run(rest);
   } catch (err) {
     if (err instanceof CliError) {

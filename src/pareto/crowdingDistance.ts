@@ -1,4 +1,4 @@
-import { wasm } from '../wasm/module.ts';
+import { pareto } from '../wasm/pareto.ts';
 import { readF64, withScratch } from '../wasm/call.ts';
 import { checkDim, checkPoints, outBuffer, type PointData } from './validate.ts';
 
@@ -18,10 +18,10 @@ export function crowdingDistance(points: PointData, nObj: number, out?: Float64A
   const d = checkDim(fn, nObj);
   const n = checkPoints(fn, 'points', points, d);
   const res = outBuffer(fn, out, n, Float64Array);
-  return withScratch((s) => {
+  return withScratch(pareto, (s) => {
     const p = s.f64(points);
     const o = s.alloc(n * 8);
-    wasm.crowdingDistance(p, n, d, o);
-    return readF64(o, n, res);
+    pareto.crowdingDistance(p, n, d, o);
+    return readF64(pareto, o, n, res);
   });
 }

@@ -1,4 +1,4 @@
-import { wasm } from '../wasm/module.ts';
+import { pareto } from '../wasm/pareto.ts';
 import { readF64, readU8, withScratch } from '../wasm/call.ts';
 import {
   checkDim, checkOptions, checkPoints, checkReference, objectiveSigns, outBuffer,
@@ -57,29 +57,29 @@ export function hvContributions(
   const ignoreDominated = opts.ignoreDominated ?? true;
   if (typeof ignoreDominated !== 'boolean') throw new TypeError(`${fn}: options.ignoreDominated must be a boolean`);
   const res = outBuffer(fn, out, n, Float64Array);
-  return withScratch((s) => {
+  return withScratch(pareto, (s) => {
     let p = s.f64(points, sign, d);
     const r = s.f64(ref, sign, d);
     let m = n;
     let kept: Uint8Array | undefined;
     if (ignoreDominated) {
       const flags = s.alloc(n);
-      m = wasm.nonDominated(p, n, d, 1, flags);
+      m = pareto.nonDominated(p, n, d, 1, flags);
       if (m < n) {
-        kept = readU8(flags, n);
+        kept = readU8(pareto, flags, n);
         const q = s.alloc(m * d * 8);
         // Fresh views: the kernel above may have grown the memory.
-        const src = new Float64Array(wasm.memory.buffer, p, n * d);
-        const dst = new Float64Array(wasm.memory.buffer, q, m * d);
+        const src = new Float64Array(pareto.memory.buffer, p, n * d);
+        const dst = new Float64Array(pareto.memory.buffer, q, m * d);
         for (let i = 0, j = 0; i < n; i++) if (kept[i]) dst.set(src.subarray(i * d, i * d + d), d * j++);
         p = q;
       }
     }
     const o = s.alloc(m * 8);
-    const rc = wasm.hvContributions(p, m, d, r, o);
+    const rc = pareto.hvContributions(p, m, d, r, o);
     if (rc !== 0) throw new Error(`${fn}: kernel failed (code ${rc})`);
-    if (!kept) return readF64(o, n, res);
-    const c = readF64(o, m);
+    if (!kept) return readF64(pareto, o, n, res);
+    const c = readF64(pareto, o, m);
     for (let i = 0, j = 0; i < n; i++) res[i] = kept[i] ? c[j++] : 0;
     return res;
   });

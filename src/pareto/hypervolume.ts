@@ -1,4 +1,4 @@
-import { wasm } from '../wasm/module.ts';
+import { pareto } from '../wasm/pareto.ts';
 import { withScratch } from '../wasm/call.ts';
 import {
   checkDim, checkOptions, checkPoints, checkReference, objectiveSigns,
@@ -27,9 +27,9 @@ export function hypervolume(points: PointData, nObj: number, reference: ArrayLik
   const n = checkPoints(fn, 'points', points, d);
   const ref = checkReference(fn, 'reference', reference, d);
   const sign = objectiveSigns(fn, checkOptions<ObjectiveOptions>(fn, options).maximise, d);
-  return withScratch((s) => {
+  return withScratch(pareto, (s) => {
     const p = s.f64(points, sign, d);
     const r = s.f64(ref, sign, d);
-    return wasm.hypervolume(p, n, d, r);
+    return pareto.hypervolume(p, n, d, r);
   });
 }

@@ -1,4 +1,4 @@
-import { wasm } from '../wasm/module.ts';
+import { pareto } from '../wasm/pareto.ts';
 import { withScratch } from '../wasm/call.ts';
 import {
   checkDim, checkOptions, checkPoints, objectiveSigns, type ObjectiveOptions, type PointData,
@@ -11,7 +11,7 @@ function indicator(fn: string, kernel: Kernel, points: PointData, reference: Poi
   const n = checkPoints(fn, 'points', points, d);
   const m = checkPoints(fn, 'referenceSet', reference, d);
   const sign = objectiveSigns(fn, checkOptions<ObjectiveOptions>(fn, options).maximise, d);
-  return withScratch((s) => wasm[kernel](s.f64(points, sign, d), n, s.f64(reference, sign, d), m, d));
+  return withScratch(pareto, (s) => pareto[kernel](s.f64(points, sign, d), n, s.f64(reference, sign, d), m, d));
 }
 
 /**

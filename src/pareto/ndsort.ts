@@ -1,4 +1,4 @@
-import { wasm } from '../wasm/module.ts';
+import { pareto } from '../wasm/pareto.ts';
 import { readI32, withScratch } from '../wasm/call.ts';
 import {
   checkDim, checkOptions, checkPoints, objectiveSigns, outBuffer,
@@ -34,10 +34,10 @@ export function ndsort(points: PointData, nObj: number, options?: ObjectiveOptio
   const res = outBuffer(fn, out, n, Int32Array);
   const ranks = res.length === n ? res : res.subarray(0, n);
   if (n === 0) return ranks;
-  return withScratch((s) => {
+  return withScratch(pareto, (s) => {
     const p = s.f64(points, sign, d);
     const o = s.alloc(n * 4);
-    wasm.ndsort(p, n, d, o);
-    return readI32(o, n, ranks);
+    pareto.ndsort(p, n, d, o);
+    return readI32(pareto, o, n, ranks);
   });
 }

@@ -1,4 +1,4 @@
-import { wasm } from '../wasm/module.ts';
+import { pareto } from '../wasm/pareto.ts';
 import { readU8, withScratch } from '../wasm/call.ts';
 import {
   checkDim, checkOptions, checkPoints, objectiveSigns, outBuffer,
@@ -31,11 +31,11 @@ function mask(fn: string, points: PointData, nObj: number, options: unknown, out
   const flags = res.length === n ? res : res.subarray(0, n);
   if (n === 0) return flags;
   const keep = opts.keepDuplicates === false ? 0 : 1;
-  withScratch((s) => {
+  withScratch(pareto, (s) => {
     const p = s.f64(points, sign, d);
     const o = s.alloc(n);
-    wasm.nonDominated(p, n, d, keep, o);
-    flags.set(readU8(o, n));
+    pareto.nonDominated(p, n, d, keep, o);
+    flags.set(readU8(pareto, o, n));
   });
   return flags;
 }

@@ -53,11 +53,11 @@ function exact(fn: 'ehvi2' | 'ehvi3', d: number, front: PointData, reference: Ar
   const { n, m } = checkInputs(fn, d, front, reference, mean, std);
   const res = outBuffer(fn, out, m, Float64Array);
   if (m === 0) return res;
-  return withScratch((s) => {
+  return withScratch(wasm, (s) => {
     const f = s.f64(front), r = s.f64(reference), mu = s.f64(mean), sd = s.f64(std);
     const o = s.alloc(m * 8);
     kernels[fn](f, n, r, mu, sd, m, o);
-    return readF64(o, m, res);
+    return readF64(wasm, o, m, res);
   });
 }
 
@@ -256,11 +256,11 @@ function qmc(fn: string, d: number, front: PointData, reference: ArrayLike<numbe
   const z = normalBaseSamples(d, per, replicates, seed);
   const values = new Float64Array(m), stdError = new Float64Array(m);
   if (m === 0) return { values, stdError };
-  const groups = withScratch((sc) => {
+  const groups = withScratch(wasm, (sc) => {
     const f = sc.f64(front), r = sc.f64(reference), mu = sc.f64(mean), sd = sc.f64(std), zp = sc.f64(z);
     const out = sc.alloc(m * replicates * 8);
     kernels.hviSamples(f, n, d, r, mu, sd, m, zp, s, replicates, out);
-    return readF64(out, m * replicates);
+    return readF64(wasm, out, m * replicates);
   });
   for (let i = 0; i < m; i++) {
     let sum = 0;

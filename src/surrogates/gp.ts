@@ -213,7 +213,7 @@ export function gpLogMarginalLikelihood(
   const { n } = checkData(fn, x, y, d);
   checkHyper(fn, hyper, d);
   const tries = checkTries(fn, options.maxJitterTries);
-  return withScratch((s) => {
+  return withScratch(wasm, (s) => {
     const px = s.f64(x), py = s.f64(y), pt = s.f64(thetaOf(hyper));
     const ws = s.alloc(gp.gpWorkspaceBytes(n, d));
     const lml = gp.gpLml(px, py, n, d, pt, ws, tries, 0, 0, 0);
@@ -222,7 +222,7 @@ export function gpLogMarginalLikelihood(
     if (!options.gradient) return { lml, jitter };
     const pg = s.alloc((d + 3) * 8);
     gp.gpLmlGrad(n, d, ws, pg);
-    return { lml, gradient: readF64(pg, d + 3), jitter };
+    return { lml, gradient: readF64(wasm, pg, d + 3), jitter };
   });
 }
 
@@ -237,11 +237,11 @@ export function gpKernelMatrix(x1: Float64Array | readonly number[], x2: Float64
   if (typeof d !== 'number' || !Number.isInteger(d) || d < 1) fail(fn, `d must be a positive integer, got ${String(d)}`);
   const n1 = checkQuery(fn, x1, d), n2 = checkQuery(fn, x2, d);
   checkHyper(fn, hyper, d);
-  return withScratch((s) => {
+  return withScratch(wasm, (s) => {
     const p1 = s.f64(x1), p2 = s.f64(x2), pt = s.f64(thetaOf(hyper));
     const out = s.alloc(Math.max(1, n1 * n2) * 8);
     gp.gpKernelMatrix(p1, n1, p2, n2, d, pt, out);
-    return readF64(out, n1 * n2);
+    return readF64(wasm, out, n1 * n2);
   });
 }
 
@@ -256,11 +256,11 @@ export function cholesky(a: Float64Array | readonly number[], n: number, options
   if ((a as ArrayLike<number>).length !== n * n) fail(fn, `a has ${(a as ArrayLike<number>).length} values, expected n * n = ${n * n}`);
   for (let i = 0; i < n * n; i++) if (!Number.isFinite(a[i])) fail(fn, `a[${Math.floor(i / n)}][${i % n}] must be a finite number, got ${a[i]}`);
   const tries = checkTries(fn, options.maxJitterTries);
-  return withScratch((s) => {
+  return withScratch(wasm, (s) => {
     const pa = s.f64(a), out = s.alloc(n * n * 8);
     const jitter = gp.gpCholesky(pa, n, tries, out);
     if (jitter < 0) notPd(fn, 'the matrix', tries);
-    return { l: readF64(out, n * n), jitter };
+    return { l: readF64(wasm, out, n * n), jitter };
   });
 }
 
@@ -347,7 +347,7 @@ export class GaussianProcess {
     const rng = new Rng(options.seed ?? 0);
     const P = d + 3;
 
-    return withScratch((s) => {
+    return withScratch(wasm, (s) => {
       const px = s.f64(x), py = s.f64(st.z), pt = s.alloc(P * 8), pg = s.alloc(P * 8);
       const ws = s.alloc(gp.gpWorkspaceBytes(n, d));
       let evaluations = 0;
@@ -461,7 +461,7 @@ export class GaussianProcess {
     checkHyper(fn, hyper, d);
     const tries = checkTries(fn, options.maxJitterTries);
     const st = standardise(y, options.normalizeY ?? false);
-    return withScratch((s) => {
+    return withScratch(wasm, (s) => {
       const px = s.f64(x), py = s.f64(st.z), pt = s.f64(thetaOf(hyper));
       const ws = s.alloc(gp.gpWorkspaceBytes(n, d));
       const lml = gp.gpLml(px, py, n, d, pt, ws, tries, 0, 0, 0);
@@ -485,14 +485,14 @@ export class GaussianProcess {
     if (this.ptr === 0) throw new Error(`${fn}: the model has been disposed`);
     const m = checkQuery(fn, x, this.d);
     const wantVar = options.variance ?? true;
-    const res = withScratch((s: Scratch) => {
+    const res = withScratch(wasm, (s: Scratch) => {
       if (m === 0) return { mean: new Float64Array(0), variance: new Float64Array(0) };
       const pq = s.f64(x);
       const pm = s.alloc(m * 8);
       const pv = wantVar ? s.alloc(m * 8) : 0;
       const scratch = s.alloc(gp.gpPredictScratchBytes(this.n, this.d, m));
       gp.gpPredict(this.ptr, pq, m, pm, pv, options.observationNoise ? 1 : 0, scratch);
-      return { mean: readF64(pm, m), variance: wantVar ? readF64(pv, m) : new Float64Array(0) };
+      return { mean: readF64(wasm, pm, m), variance: wantVar ? readF64(wasm, pv, m) : new Float64Array(0) };
     });
     if (this.yShift !== 0 || this.yScale !== 1) {
       const sc = this.yScale, sc2 = sc * sc;
@@ -515,15 +515,15 @@ export class GaussianProcess {
     const d = this.d;
     const out: GpGradient = { mean: new Float64Array(m), variance: new Float64Array(m), meanGrad: new Float64Array(m * d), varianceGrad: new Float64Array(m * d) };
     if (m === 0) return out;
-    withScratch((s: Scratch) => {
+    withScratch(wasm, (s: Scratch) => {
       const pq = s.f64(x);
       const pm = s.alloc(m * 8), pv = s.alloc(m * 8), pdm = s.alloc(m * d * 8), pdv = s.alloc(m * d * 8);
       const scratch = s.alloc(gradKernels.gpPredictGradScratchBytes(this.n, d));
       gradKernels.gpPredictGrad(this.ptr, pq, m, pm, pv, pdm, pdv, scratch);
-      readF64(pm, m, out.mean);
-      readF64(pv, m, out.variance);
-      readF64(pdm, m * d, out.meanGrad);
-      readF64(pdv, m * d, out.varianceGrad);
+      readF64(wasm, pm, m, out.mean);
+      readF64(wasm, pv, m, out.variance);
+      readF64(wasm, pdm, m * d, out.meanGrad);
+      readF64(wasm, pdv, m * d, out.varianceGrad);
     });
     if (this.yShift !== 0 || this.yScale !== 1) {
       const sc = this.yScale, sc2 = sc * sc;

@@ -129,11 +129,11 @@ export class Mlp {
     const n = this.checkRows('Mlp.predict', 'x', x, this.inputs);
     const out = new Float64Array(n * this.outputs);
     if (n === 0) return out;
-    return withScratch((s) => {
+    return withScratch(wasm, (s) => {
       const p = s.f64(this.params), sz = s.alloc(this.sizes.length * 4), xp = s.f64(x), o = s.alloc(out.length * 8);
       new Int32Array(wasm.memory.buffer, sz, this.sizes.length).set(this.sizes);
       kernels.mlpPredict(p, sz, this.sizes.length - 1, xp, n, o);
-      return readF64(o, out.length, out);
+      return readF64(wasm, o, out.length, out);
     });
   }
 
@@ -167,12 +167,12 @@ export class Mlp {
       rng.shuffle(order);
       orders.set(order, e * n);
     }
-    return withScratch((s) => {
+    return withScratch(wasm, (s) => {
       const p = s.f64(this.params), sz = s.alloc(this.sizes.length * 4), xp = s.f64(x), yp = s.f64(y), op = s.alloc(orders.length * 4);
       new Int32Array(wasm.memory.buffer, sz, this.sizes.length).set(this.sizes);
       new Int32Array(wasm.memory.buffer, op, orders.length).set(orders);
       const loss = kernels.mlpTrain(p, sz, this.sizes.length - 1, xp, yp, n, op, epochs, batchSize, lr, beta1, beta2, eps);
-      readF64(p, this.params.length, this.params);
+      readF64(wasm, p, this.params.length, this.params);
       return loss;
     });
   }

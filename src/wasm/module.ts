@@ -1,24 +1,10 @@
-// Loads build/paretonas.wasm once per realm (top-level await), the same way on every platform.
-import { readPackageFile } from '../platform/index.ts';
+// Loads build/surrogates.wasm (expected improvement, the MLP, Gaussian processes) once per realm
+// (top-level await). The Pareto kernels are a module of their own (pareto.ts), so code that
+// needs only them loads none of this.
+import { loadKernels, type KernelMemory } from './load.ts';
 
-/** Raw exports of the kernel module (pointers are byte offsets into `memory`). */
-export interface KernelExports {
-  memory: WebAssembly.Memory;
-  alloc(bytes: number): number;
-  dealloc(ptr: number): void;
-  /** Exact hypervolume; points not strictly dominating `ref` are ignored. */
-  hypervolume(pts: number, n: number, d: number, ref: number): number;
-  /** Exclusive contribution of each point into out (f64[n]); returns 0 on success. */
-  hvContributions(pts: number, n: number, d: number, ref: number, out: number): number;
-  /** Pareto rank of each point into out (i32[n], 0 = non-dominated); returns the number of fronts. */
-  ndsort(pts: number, n: number, d: number, out: number): number;
-  /** out[i] (u8) = 1 when point i is non-dominated (duplicates: all kept or only the first); returns the count. */
-  nonDominated(pts: number, n: number, d: number, keepDuplicates: number, out: number): number;
-  /** NSGA-II crowding distance of each point into out (f64[n]). */
-  crowdingDistance(pts: number, n: number, d: number, out: number): void;
-  igd(pts: number, n: number, refset: number, m: number, d: number): number;
-  igdPlus(pts: number, n: number, refset: number, m: number, d: number): number;
-  epsilonAdditive(pts: number, n: number, refset: number, m: number, d: number): number;
+/** Raw exports of the surrogate kernels (pointers are byte offsets into `memory`). */
+export interface KernelExports extends KernelMemory {
   /** Bytes of the workspace of gpLml / gpLmlGrad for n points in d dimensions. */
   gpWorkspaceBytes(n: number, d: number): number;
   /**
@@ -42,28 +28,5 @@ export interface KernelExports {
   [name: string]: unknown;
 }
 
-const WASM_URL = new URL('../../build/paretonas.wasm', import.meta.url);
-
-async function instantiate(): Promise<KernelExports> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await readPackageFile(WASM_URL);
-  } catch (err) {
-    throw new Error(
-      `paretonas: the WebAssembly kernels are missing (${WASM_URL.href}); build them with \`npm run build:wasm\``,
-      { cause: err },
-    );
-  }
-  const imports = {
-    env: {
-      abort(_msg: number, _file: number, line: number, col: number): never {
-        throw new Error(`paretonas: WebAssembly kernel aborted at ${line}:${col}`);
-      },
-    },
-  };
-  const { instance } = await WebAssembly.instantiate(bytes as BufferSource, imports);
-  return instance.exports as unknown as KernelExports;
-}
-
-/** The kernel module of this realm. */
-export const wasm: KernelExports = await instantiate();
+/** The surrogate kernel module of this realm. */
+export const wasm: KernelExports = await loadKernels<KernelExports>(new URL('../../build/surrogates.wasm', import.meta.url));

@@ -10,7 +10,7 @@ import { isNonDominated, nonDominatedPoints } from '../../src/pareto/nonDominate
 import { hvContributionsReference } from '../../src/pareto/reference/hvContributions.ts';
 import { hypervolumeReference } from '../../src/pareto/reference/hypervolume.ts';
 import { Rng } from '../../src/random/rng.ts';
-import { wasm } from '../../src/wasm/module.ts';
+import { pareto as wasm } from '../../src/wasm/pareto.ts';
 import { latticePoints, spherePoints, uniformPoints } from '../helpers/fronts.ts';
 import { expectAllClose } from '../helpers/tolerance.ts';
 
