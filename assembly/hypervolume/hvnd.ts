@@ -131,6 +131,18 @@ function maskShift(c: usize): u64 {
   return <u64>(c < MASK_LAST ? c : MASK_LAST);
 }
 
+/** out = max(q, p) in the first `bytes` / 8 objectives (p01, p23: p's first four, for bytes = 32). */
+// @ts-ignore: decorator
+@inline
+function limitRow(out: usize, q: usize, p: usize, bytes: usize, p01: v128, p23: v128): void {
+  if (bytes == 32) {
+    v128.store(out, f64x2.max(v128.load(q), p01));
+    v128.store(out, f64x2.max(v128.load(q, 16), p23), 16);
+  } else {
+    for (let e: usize = 0; e < bytes; e += 8) store<f64>(out + e, max(load<f64>(q + e), load<f64>(p + e)));
+  }
+}
+
 /** Whether max(a, p) weakly dominates max(b, p) in the first `bytes` / 8 objectives. */
 // @ts-ignore: decorator
 @inline
@@ -140,6 +152,15 @@ function limitedLeq(a: usize, b: usize, p: usize, bytes: usize): bool {
     if (max(load<f64>(a + c), pv) > max(load<f64>(b + c), pv)) return false;
   }
   return true;
+}
+
+/** limitedLeq for four objectives, p given as two f64x2 halves. */
+// @ts-ignore: decorator
+@inline
+function limitedLeq4(a: usize, b: usize, p01: v128, p23: v128): bool {
+  const lo = f64x2.le(f64x2.max(v128.load(a), p01), f64x2.max(v128.load(b), p01));
+  const hi = f64x2.le(f64x2.max(v128.load(a, 16), p23), f64x2.max(v128.load(b, 16), p23));
+  return i64x2.all_true(v128.and(lo, hi));
 }
 
 /** Whether F member q (exceed mask `mask`) is dominated after limiting by a one-objective member. */
@@ -203,15 +224,23 @@ function hvLevel(levels: usize, ws4: usize, pts: usize, m: i32, dim: i32, ref: u
     }
     let covered = false;
     let nDel: usize = 0;
+    // Four objectives (dim = 5, the common case): two f64x2 comparisons per member.
+    const p01 = v128.load(p), p23 = v128.load(p, 16);
     for (let j: usize = 0; j < nf; j++) {
       const q = front + j * limBytes;
       let mask: u64 = 0;
       let ge: u32 = 1;
-      for (let c: usize = 0; c < dl; c++) {
-        // Branch-free: the comparisons are unpredictable.
-        const qv = load<f64>(q + (c << 3)), pv = load<f64>(p + (c << 3));
-        mask |= <u64>(qv > pv) << maskShift(c);
-        ge &= <u32>(qv >= pv);
+      if (dl == 4) {
+        const q01 = v128.load(q), q23 = v128.load(q, 16);
+        mask = <u64>(i64x2.bitmask(f64x2.gt(q01, p01)) | (i64x2.bitmask(f64x2.gt(q23, p23)) << 2));
+        ge = <u32>((i64x2.bitmask(f64x2.ge(q01, p01)) & i64x2.bitmask(f64x2.ge(q23, p23))) == 3);
+      } else {
+        for (let c: usize = 0; c < dl; c++) {
+          // Branch-free: the comparisons are unpredictable.
+          const qv = load<f64>(q + (c << 3)), pv = load<f64>(p + (c << 3));
+          mask |= <u64>(qv > pv) << maskShift(c);
+          ge &= <u32>(qv >= pv);
+        }
       }
       if (mask == 0) {
         covered = true;
@@ -240,14 +269,11 @@ function hvLevel(levels: usize, ws4: usize, pts: usize, m: i32, dim: i32, ref: u
       const j = load<i32>(bestJ + (c << 2));
       if (j < 0) continue;
       const q = front + <usize>j * limBytes;
-      const out = lim + cnt * limBytes;
-      for (let e: usize = 0; e < limBytes; e += 8) store<f64>(out + e, max(load<f64>(q + e), load<f64>(p + e)));
+      limitRow(lim + cnt * limBytes, q, p, limBytes, p01, p23);
       cnt++;
     }
     for (let t: usize = 0; t < nk; t++) {
-      const q = <usize>load<u32>(kept + (t << 2));
-      const out = lim + cnt * limBytes;
-      for (let e: usize = 0; e < limBytes; e += 8) store<f64>(out + e, max(load<f64>(q + e), load<f64>(p + e)));
+      limitRow(lim + cnt * limBytes, <usize>load<u32>(kept + (t << 2)), p, limBytes, p01, p23);
       cnt++;
     }
 
@@ -305,10 +331,15 @@ function filterBucketed(lv: usize, p: usize, nf: usize, dl: usize): usize {
   const nb = <usize>1 << dl;
   memory.fill(head, 0xff, nb << 2);
   memory.fill(khead, 0xff, nb << 2);
+  const b01 = v128.load(best), b23 = dl == 4 ? v128.load(best, 16) : b01;
+  const p01 = v128.load(p), p23 = v128.load(p, 16);
   for (let j: usize = 0; j < nf; j++) {
     const mask = load<u64>(masks + (j << 3));
     if ((mask & (mask - 1)) == 0) continue; // a one-objective member
-    if (hitsBest(front + j * limBytes, best, dl)) continue;
+    const q = front + j * limBytes;
+    if (dl == 4) {
+      if (v128.any_true(v128.or(f64x2.ge(v128.load(q), b01), f64x2.ge(v128.load(q, 16), b23)))) continue;
+    } else if (hitsBest(q, best, dl)) continue;
     const h = head + (<usize>mask << 2);
     store<i32>(next + (j << 2), load<i32>(h));
     store<i32>(h, <i32>j);
@@ -326,7 +357,8 @@ function filterBucketed(lv: usize, p: usize, nf: usize, dl: usize): usize {
         if ((sub & (sub - 1)) != 0) {
           let r = load<i32>(khead + (sub << 2));
           while (r >= 0) {
-            if (limitedLeq(front + <usize>r * limBytes, q, p, limBytes)) {
+            const rp = front + <usize>r * limBytes;
+            if (dl == 4 ? limitedLeq4(rp, q, p01, p23) : limitedLeq(rp, q, p, limBytes)) {
               dropped = true;
               break;
             }
@@ -342,11 +374,11 @@ function filterBucketed(lv: usize, p: usize, nf: usize, dl: usize): usize {
         while (r >= 0) {
           const rn = load<i32>(knext + (<usize>r << 2));
           const rp = front + <usize>r * limBytes;
-          if (limitedLeq(rp, q, p, limBytes)) {
+          if (dl == 4 ? limitedLeq4(rp, q, p01, p23) : limitedLeq(rp, q, p, limBytes)) {
             dropped = true;
             break;
           }
-          if (limitedLeq(q, rp, p, limBytes)) {
+          if (dl == 4 ? limitedLeq4(q, rp, p01, p23) : limitedLeq(q, rp, p, limBytes)) {
             if (prev < 0) store<i32>(khead + (mask << 2), rn);
             else store<i32>(knext + (<usize>prev << 2), rn);
           } else {
