@@ -1,18 +1,26 @@
 // `npm run bench`: every benchmark, one after the other (anchors side by side where installed).
-//   MOOCORE_BIN, MOOCORE_DRIVER, DEAP_PYTHON: see bench/pareto.ts
+//   MOOCORE_BIN, MOOCORE_SRC, DEAP_PYTHON: see bench/pareto.ts and bench/cold-cli.ts
 //   GP_PYTHON (default /usr/bin/python3, with scikit-learn), BENCH_GP=0 skips it, BENCH_GP_SIZES=100,200
 import { benchAsk, benchQuality, BENCH_METHODS } from './methods.ts';
 import { benchEhvi, formatEhviBench } from './ehvi.ts';
 import { benchGp, benchMsehviAsk, GP_BENCH_SIZES, printGpTable, printMsehviAsk } from './gp.ts';
 import { benchPareto } from './pareto.ts';
+import { benchColdCli, formatColdCli } from './cold-cli.ts';
+import { benchBundle } from './bundle.ts';
 import { benchBulkCut } from './bulkcut.ts';
 import { benchQueue } from './queue.ts';
 import { machine, printTable } from './harness.ts';
 import { BraninCurrin, Zdt1 } from '../src/problems/synthetic.ts';
 
 console.log(`# paretonas benchmarks on ${machine()}`);
-if (!process.env.MOOCORE_BIN) console.log('# anchors: set MOOCORE_BIN / MOOCORE_DRIVER / DEAP_PYTHON to compare side by side');
+if (!process.env.MOOCORE_BIN) console.log('# anchors: set MOOCORE_BIN / MOOCORE_SRC / DEAP_PYTHON to compare side by side');
 printTable('Pareto kernels (all values checked before timing)', benchPareto());
+
+console.log('\n## The Pareto tools from a cold process, as a script calls them (best of 3; kernel time printed by -v)\n');
+console.log(formatColdCli(benchColdCli()));
+
+console.log('\n## What a bundler ships for paretonas/pareto\n');
+for (const r of await benchBundle()) console.log(r);
 
 console.log('\n## Expected hypervolume improvement (front of 50 points; checked against the twin first)');
 console.log(formatEhviBench(benchEhvi()));

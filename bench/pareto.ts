@@ -2,21 +2,20 @@
 // sorting and filtering (d = 2, 3, 5), each checked before timing and compared side by side
 // with moocore (and DEAP's hypervolume) when those are installed:
 //   MOOCORE_BIN=/path/to/moocore/bin      directory with moocore's `hv` (timed by its -v)
-//   MOOCORE_DRIVER=/path/to/driver        a program `driver ndsort -v FILE` printing ranks and
-//                                         '# Time: <s> seconds' (moocore has no ndsort-rank CLI timer)
+//   MOOCORE_SRC=/path/to/moocore/c        moocore's sources, to build bench/anchors/moocore_ndsort.c
+//                                         (moocore's `ndsort` tool does not time its kernel)
 //   DEAP_PYTHON=/usr/bin/python3          a Python with DEAP (Debian python3-deap) and NumPy
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { hvContributions, hypervolume, isNonDominated, ndsort } from '../src/index.ts';
 import { hypervolumeReference } from '../src/pareto/reference/hypervolume.ts';
 import { hvContributionsReference } from '../src/pareto/reference/hvContributions.ts';
 import { ndsortReference } from '../src/pareto/reference/ndsort.ts';
 import { Rng } from '../src/random/rng.ts';
 import { spherePoints, uniformPoints } from '../test/helpers/fronts.ts';
+import { ndsortDriver } from './cold-cli.ts';
 import { checkAgree, machine, printTable, runAnchor, time, writePoints, type Row } from './harness.ts';
 
 const MOO = process.env.MOOCORE_BIN;
-const DRIVER = process.env.MOOCORE_DRIVER;
 const DEAP = process.env.DEAP_PYTHON;
 const TARGET = 1.3;
 const QUICK = process.argv.includes('--quick');
@@ -74,16 +73,17 @@ export function benchPareto(): Row[] {
   }
 
   // Exclusive contributions.
-  for (const [d, n] of [[2, 100_000], [3, 10_000]] as const) {
-    const pts = spherePoints(rng, scale(n), d);
+  // d = 4, 5: moocore's `hv -c` computes one hypervolume per point, hence the smaller sets.
+  for (const [d, n] of [[2, 100_000], [3, 10_000], [4, 1_000], [5, 300]] as const) {
+    const pts = spherePoints(rng, QUICK ? Math.min(n, 200) : n, d);
     const ref = ones(d);
-    const small = prefix(pts, d, 12);
+    const small = prefix(pts, d, d <= 3 ? 12 : 8);
     checkAgree(`hvc ${d}-D twin`, hvContributions(small, d, ref), hvContributionsReference(small, d, ref), 1e-9, 1e-15);
     const t = time(() => hvContributions(pts, d, ref), 7);
     const row: Row = { kernel: 'hvContributions', set: 'sphere', n: pts.length / d, d, first: t.first, median: t.median, target: TARGET };
     if (MOO) {
       const file = writePoints(`hvc-${d}d.txt`, pts, d);
-      const a = runAnchor(`${MOO}/hv`, ['-c', '-v', '-r', ref.join(' '), file]);
+      const a = runAnchor(`${MOO}/hv`, ['-c', '-v', '-r', ref.join(' '), file], d <= 3 ? 5 : 1);
       const total = hypervolume(pts, d, ref);
       checkAgree(`hvc ${d}-D vs moocore`, t.result, a.values, 1e-9, 1e-12 * total);
       Object.assign(row, { anchor: a.median, anchorName: 'moocore hv -c' });
@@ -93,7 +93,8 @@ export function benchPareto(): Row[] {
 
   // Non-dominated sorting and filtering of uniform random points, one case per ndsort path
   // (2-D sweep, 3-D sweep, divide and conquer above).
-  for (const [d, n] of [[3, 100_000], [2, 1_000_000], [5, 10_000]] as const) {
+  const driver = ndsortDriver();
+  for (const [d, n] of [[3, 100_000], [2, 1_000_000], [4, 10_000], [5, 10_000]] as const) {
     const pts = uniformPoints(rng, scale(n), d);
     const small = prefix(pts, d, 300);
     const twin = ndsortReference(small, d).ranks;
@@ -101,9 +102,9 @@ export function benchPareto(): Row[] {
     checkAgree(`isNonDominated ${d}-D twin`, isNonDominated(small, d), twin.map((r) => (r === 0 ? 1 : 0)), 0);
     const t = time(() => ndsort(pts, d), 7);
     const row: Row = { kernel: 'ndsort', set: 'uniform', n: pts.length / d, d, first: t.first, median: t.median, target: TARGET };
-    if (DRIVER && existsSync(DRIVER)) {
+    if (driver) {
       const file = writePoints(`ndsort-${d}d.txt`, pts, d);
-      const a = runAnchor(DRIVER, ['ndsort', '-v', file]);
+      const a = runAnchor(driver, ['ndsort', '-v', file]);
       checkAgree(`ndsort ${d}-D vs moocore`, t.result, a.values, 0);
       Object.assign(row, { anchor: a.median, anchorName: 'moocore ndsort (driver)' });
     }
@@ -116,6 +117,6 @@ export function benchPareto(): Row[] {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   console.log(`# Pareto kernels on ${machine()}${QUICK ? ' (--quick: sizes / 20)' : ''}`);
-  if (!MOO) console.log('# (set MOOCORE_BIN, MOOCORE_DRIVER and DEAP_PYTHON to time the anchors side by side)');
+  if (!MOO) console.log('# (set MOOCORE_BIN, MOOCORE_SRC and DEAP_PYTHON to time the anchors side by side)');
   printTable('Pareto kernels (seconds; all values checked before timing)', benchPareto());
 }

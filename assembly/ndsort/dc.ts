@@ -280,6 +280,10 @@ function solveA(lo: i32, hi: i32, k: i32): void {
 // ---- B: ranks of H raised by L ----
 
 function bruteB(lL: i32, hL: i32, lH: i32, hH: i32, k: i32): void {
+  if (D1 <= 4) {
+    bruteB4(lL, hL, lH, hH, k);
+    return;
+  }
   const stride = <usize>D1 << 2;
   for (let j = lH; j < hH; j++) {
     const q = idAt(j);
@@ -299,6 +303,29 @@ function bruteB(lL: i32, hL: i32, lH: i32, hH: i32, k: i32): void {
         if (k >= 2 && !weaklyBelow(p, q, k)) continue;
       }
       r = rp;
+    }
+    if (r != r0) setRank(q, r);
+  }
+}
+
+/**
+ * bruteB for rows of at most 4 columns: a whole row compared at once (i32x4; the rank table has
+ * 16 bytes of slack after it, so the load of the last row stays inside), columns above k masked.
+ */
+function bruteB4(lL: i32, hL: i32, lH: i32, hH: i32, k: i32): void {
+  const stride = <usize>D1 << 2;
+  const ignore = i32x4.gt_s(i32x4(0, 1, 2, 3), i32x4.splat(k));
+  for (let j = lH; j < hH; j++) {
+    const q = idAt(j);
+    const qv = v128.load(RK + <usize>q * stride);
+    let r = rankOf(q);
+    const r0 = r;
+    for (let i = lL; i < hL; i++) {
+      const p = idAt(i);
+      if (p > q) break;
+      const rp = nextRank(p);
+      if (rp <= r) continue;
+      if (i32x4.all_true(v128.or(i32x4.le_s(v128.load(RK + <usize>p * stride), qv), ignore))) r = rp;
     }
     if (r != r0) setRank(q, r);
   }

@@ -17,7 +17,8 @@ function prepare(pts: usize, n: i32, d: i32): i32 {
   const rk = heap.alloc((<usize>n * <usize>d) << 2);
   lexRank(pts, n, d, PERM, rk);
   GRP = heap.alloc(<usize>n << 2);
-  URK = heap.alloc((<usize>n * <usize>(d - 1)) << 2);
+  // 16 bytes of slack: dc.ts compares rows of up to 4 columns with one 16-byte load.
+  URK = heap.alloc(((<usize>n * <usize>(d - 1)) << 2) + 16);
   const m = groupRows(PERM, rk, n, d, GRP, URK);
   heap.free(rk);
   return m;
