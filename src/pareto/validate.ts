@@ -40,6 +40,12 @@ export function checkPoints(fn: string, arg: string, points: unknown, d: number,
   if (data.length % d !== 0) {
     throw new RangeError(`${fn}: ${arg} has ${data.length} values, not a multiple of nObj = ${d}`);
   }
+  // A Float64Array holds numbers only; three scans by the engine's own search (includes finds NaN)
+  // settle the common, all-finite case without a JavaScript loop, which runs interpreted in a
+  // fresh process (2.5 ms for 50,000 values, against 0.1 ms).
+  if (points instanceof Float64Array && !points.includes(NaN) && !points.includes(Infinity) && !points.includes(-Infinity)) {
+    return data.length / d;
+  }
   for (let i = 0; i < data.length; i++) {
     const v = data[i];
     if (typeof v !== 'number' || !Number.isFinite(v)) {

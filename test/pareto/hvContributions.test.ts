@@ -1,8 +1,6 @@
 // hvContributions: the WASM kernel (through the public facade) against the pure-TS reference
 // twin, identities, option handling, buffers, large inputs and validation.
-import { beforeAll, describe, expect, it } from 'vitest';
-import { fileURLToPath } from 'node:url';
-import asc from 'assemblyscript/asc';
+import { describe, expect, it } from 'vitest';
 import { fromRows } from '../../src/pareto/fromRows.ts';
 import { hypervolume } from '../../src/pareto/hypervolume.ts';
 import { hvContributions } from '../../src/pareto/hvContributions.ts';
@@ -201,7 +199,8 @@ describe('hvContributions: WASM kernel vs reference twin', () => {
     }
   });
 
-  // d >= 4 goes through the general-d path, on top of the 4-D and n-D hypervolume kernels.
+  // d = 4 goes through the 4-D sweep (hvc4d.ts), d >= 5 through the per-point path on top of
+  // the n-D hypervolume kernel.
   it('d = 4', () => {
     const rng = new Rng(4001);
     for (let t = 0; t < 40; t++) {
@@ -221,74 +220,53 @@ describe('hvContributions: WASM kernel vs reference twin', () => {
   });
 });
 
-describe('hvContributions: the general-d path (test build of hvcGeneral)', () => {
-  // assembly/testing/hvcGeneral.ts exports the general path on its own; it is compiled here so
-  // the path is checked in the dimensions the package routes to the dedicated sweeps.
-  interface GeneralExports {
-    memory: WebAssembly.Memory;
-    alloc(bytes: number): number;
-    dealloc(ptr: number): void;
-    hvcGeneral(pts: number, n: number, d: number, ref: number, out: number): void;
-  }
-  let g: GeneralExports;
-
-  beforeAll(async () => {
-    const root = fileURLToPath(new URL('../../', import.meta.url));
-    const files: Record<string, Uint8Array | string> = {};
-    const errors: string[] = [];
-    const res = await asc.main(
-      [`${root}assembly/testing/hvcGeneral.ts`, '--config', `${root}assembly/testing/asconfig.json`, '--outFile', 'general.wasm'],
-      {
-        writeFile: (name, contents) => { files[name] = contents; },
-        stdout: { write: () => true } as never,
-        stderr: { write: (s: string) => { errors.push(String(s)); return true; } } as never,
-      },
-    );
-    expect(res.error, errors.join('')).toBeNull();
-    const bin = files['general.wasm'] as Uint8Array;
-    const { instance } = await WebAssembly.instantiate(bin as BufferSource, {
-      env: { abort: () => { throw new Error('hvcGeneral test build aborted'); } },
-    });
-    g = instance.exports as unknown as GeneralExports;
-  });
-
-  function general(pts: Float64Array, d: number, ref: number[]): Float64Array {
+describe('hvContributions: d >= 4 on larger sets', () => {
+  // The literal definition HV(S) - HV(S \ {i}) with the WASM hypervolume (its own kernels and
+  // tests), on fronts large enough for the reductions of the limited sets to matter.
+  function hvDifferences(pts: Float64Array, d: number, ref: number[]): Float64Array {
     const n = pts.length / d;
-    const p = g.alloc(pts.length * 8), r = g.alloc(d * 8), o = g.alloc(n * 8);
-    try {
-      new Float64Array(g.memory.buffer, p, pts.length).set(pts);
-      new Float64Array(g.memory.buffer, r, d).set(ref);
-      new Float64Array(g.memory.buffer, o, n).fill(-7); // the path must write every entry
-      g.hvcGeneral(p, n, d, r, o);
-      return new Float64Array(g.memory.buffer, o, n).slice();
-    } finally {
-      g.dealloc(o);
-      g.dealloc(r);
-      g.dealloc(p);
+    const all = hypervolume(pts, d, ref);
+    const out = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const rest = new Float64Array((n - 1) * d);
+      rest.set(pts.subarray(0, i * d));
+      rest.set(pts.subarray((i + 1) * d), i * d);
+      out[i] = all - (n > 1 ? hypervolume(rest, d, ref) : 0);
     }
+    return out;
   }
 
-  it('matches the twin for d = 1..5', () => {
-    const rng = new Rng(6001);
-    const sizes = [0, 60, 60, 25, 12, 8];
-    for (let d = 1; d <= 5; d++) {
-      for (let t = 0; t < 40; t++) {
-        const n = 1 + rng.int(sizes[d]);
-        const lattice = t % 2 === 1;
-        const pts = lattice ? latticePoints(rng, n, d, -1, 3) : uniformPoints(rng, n, d, -1, 1);
-        const ref = lattice ? latticeRef(rng, d, 3) : randomRef(rng, d, -1, 1);
-        expectAllClose(general(pts, d, ref), hvContributionsReference(pts, d, ref), 1e-12, 1e-12 * boxScale(pts, d, ref), `d=${d} t=${t}`);
-      }
+  it('4-D, 5-D and 6-D perturbed spheres with dominated points and copies (ignoreDominated: false)', () => {
+    const rng = new Rng(6003);
+    for (const [d, n] of [[4, 120], [5, 60], [6, 30]] as const) {
+      const pts = spherePoints(rng, n, d);
+      for (let i = 0; i < n; i += 4) pts[d * i + rng.int(d)] += 0.1 * rng.random(); // some dominated
+      for (let i = 1; i < n; i += 9) pts.copyWithin(d * i, d * (i - 1), d * i); // copies of their predecessor
+      const ref = new Array<number>(d).fill(1.05);
+      expectAllClose(hvcLiteral(pts, d, ref), hvDifferences(pts, d, ref), 1e-9, 1e-13, `d=${d}`);
     }
   });
 
-  it('agrees with the 3-D sweep on larger fronts', () => {
-    const rng = new Rng(6002);
-    for (const n of [200, 500]) {
-      const pts = spherePoints(rng, n, 3);
-      for (let i = 0; i < n; i += 3) pts[3 * i + rng.int(3)] += 0.05 * rng.random();
-      const ref = [1, 1, 1];
-      expectAllClose(general(pts, 3, ref), hvcLiteral(pts, 3, ref), 1e-9, 1e-15, `n=${n}`);
+  it('4-D lattices: ties in every objective, many copies of one point, points on the reference', () => {
+    const rng = new Rng(6004);
+    for (let t = 0; t < 30; t++) {
+      const n = 20 + rng.int(40);
+      const pts = latticePoints(rng, n, 4, 0, 3);
+      const ref = [3, 3, 3, 3];
+      expectAllClose(hvContributions(pts, 4, ref, { ignoreDominated: false }), hvContributionsReference(pts, 4, ref), 1e-12, 1e-12 * boxScale(pts, 4, ref), `t=${t}`);
+    }
+  });
+
+  it('d = 6, 7 against the twin (the per-point path above four objectives)', () => {
+    const rng = new Rng(6005);
+    for (const d of [6, 7]) {
+      for (let t = 0; t < 12; t++) {
+        const n = 1 + rng.int(9);
+        const lattice = t % 2 === 1;
+        const pts = lattice ? latticePoints(rng, n, d, 0, 2) : uniformPoints(rng, n, d, -1, 1);
+        const ref = lattice ? latticeRef(rng, d, 2) : randomRef(rng, d, -1, 1);
+        expectMatchesTwin(pts, d, ref, `d=${d} t=${t}`);
+      }
     }
   });
 });
