@@ -7,3 +7,6 @@ export { hvContributions } from './hypervolume/hvc';
 export { ndsort, nonDominated } from './ndsort/index';
 export { crowdingDistance } from './indicators/crowding';
 export { igd, igdPlus, epsilonAdditive } from './indicators/distance';
+export { hvApprox } from './hvapprox/index';
+export { eafCompute, eafDiff2d } from './eaf/index';
+export { archiveCreate, archiveFree, archiveInsert, archiveRemove, archiveSize, archiveHypervolume, archiveFront, archiveDropped, archiveContributions } from './archive/index';

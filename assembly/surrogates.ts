@@ -6,5 +6,5 @@ export { ehvi2, ehvi3, hviSamples, gaussTail } from './ehvi/index';
 export { mlpPredict, mlpTrain } from './mlp/index';
 export {
   gpWorkspaceBytes, gpLml, gpLmlGrad, gpJitter, gpModelBytes, gpPredictScratchBytes, gpFinalize, gpPredict, gpKernelMatrix, gpCholesky,
-  gpPredictGradScratchBytes, gpPredictGrad,
+  gpPredictGradScratchBytes, gpPredictGrad, gpPredictBatchScratchBytes, gpPredictBatch, gpBatchExtOffset,
 } from './gp/index';

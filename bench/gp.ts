@@ -17,8 +17,13 @@
 //
 // Also: the time of one MS-EHVI ask() at 50, 100 and 200 finished trials (benchMsehviAsk).
 //
+// The predict table puts side by side, per n, the median of three warm predict calls (on the
+// prediction threads where the pool has workers; also on this thread only) and sklearn's median,
+// with the ratio against the target of 3x.
+//
 // Standalone: npx tsx bench/gp.ts [n,n,...]     (GP_PYTHON: interpreter with sklearn, default
-// /usr/bin/python3; build the kernels first: npm run build:wasm)
+// /usr/bin/python3; BENCH_GP_MSEHVI=0 skips the MS-EHVI rows; build the kernels first: npm run
+// build:wasm)
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,7 +35,7 @@ import type { Config } from '../src/space/types.ts';
 import { MemoryStorage } from '../src/study/storage.ts';
 import { Study } from '../src/study/study.ts';
 import { networkSpec } from '../src/train/network.ts';
-import { GaussianProcess } from '../src/surrogates/gp.ts';
+import { GaussianProcess, gpLastThreadedPredict } from '../src/surrogates/gp.ts';
 import { machine, median } from './harness.ts';
 
 const D = 13;
@@ -115,6 +120,10 @@ export interface GpBenchRow {
   predictS: number;
   /** median of the next three */
   predictWarmS: number;
+  /** median of three calls on this thread only (threads: 1) */
+  predictOneThreadS: number;
+  /** chunks of the last warm call, and how many the worker threads took (0: no threads) */
+  threaded: { chunks: number; workerChunks: number };
   sk?: SklearnRun;
   skError?: string;
   /** our LML at sklearn's hyperparameters minus sklearn's LML */
@@ -150,7 +159,17 @@ export function benchGp(options: { sizes?: number[]; python?: string; log?: (s: 
       model.predict(xq, { observationNoise: true });
       times.push((performance.now() - t) / 1000);
     }
-    const row: GpBenchRow = { n, fitS, lml: model.lml, fitDefaultS, lmlDefault: byDefault.lml, predictS: times[0], predictWarmS: median(times.slice(1)) };
+    const threaded = gpLastThreadedPredict();
+    const one: number[] = [];
+    for (let r = 0; r < 3; r++) {
+      t = performance.now();
+      model.predict(xq, { observationNoise: true, threads: 1 });
+      one.push((performance.now() - t) / 1000);
+    }
+    const row: GpBenchRow = {
+      n, fitS, lml: model.lml, fitDefaultS, lmlDefault: byDefault.lml, predictS: times[0], predictWarmS: median(times.slice(1)),
+      predictOneThreadS: median(one), threaded,
+    };
     model.dispose();
     log(`n = ${n}: ours fit ${fitS.toFixed(3)} s, LML ${model.lml.toFixed(3)}; sklearn running...`);
     const sk = runSklearn(python, dir, n);
@@ -200,6 +219,27 @@ export function printGpTable(rows: GpBenchRow[]): void {
     }
     console.log(`| ${r.n} | ${f(s.predict)} | ${f(r.predictS)} | ${x(s.predict, r.predictS)} | ${f(s.predictWarm)} | ${f(r.predictWarmS)} | ${x(s.predictWarm, r.predictWarmS)} | ${r.checkLml!.toExponential(1)}, ${r.checkMean!.toExponential(1)}, ${r.checkStd!.toExponential(1)} |`);
   }
+  printGpPredictTable(rows);
+}
+
+/** The predict target: at least this many times faster than sklearn's predict(X, return_std=True). */
+export const GP_PREDICT_TARGET = 3;
+
+/** The predict table: medians of three warm calls, ours and sklearn's, measured in the same run. */
+export function printGpPredictTable(rows: GpBenchRow[]): void {
+  const f = (s: number) => `${s.toFixed(3)} s`;
+  console.log(`\n### GP predict, mean + std at m = ${M} points: ours vs scikit-learn's predict(X, return_std=True), same run, median of 3 warm calls\n`);
+  console.log('| n | m | ours (median) | ours, 1 thread | worker share | scikit-learn (median) | ratio | target 3x |');
+  console.log('|---|---|---|---|---|---|---|---|');
+  for (const r of rows) {
+    const share = r.threaded.chunks > 0 ? `${r.threaded.workerChunks}/${r.threaded.chunks} chunks` : 'no workers';
+    if (!r.sk) {
+      console.log(`| ${r.n} | ${M} | ${f(r.predictWarmS)} | ${f(r.predictOneThreadS)} | ${share} | — | — | — |`);
+      continue;
+    }
+    const ratio = r.sk.predictWarm / r.predictWarmS;
+    console.log(`| ${r.n} | ${M} | ${f(r.predictWarmS)} | ${f(r.predictOneThreadS)} | ${share} | ${f(r.sk.predictWarm)} | ${ratio.toFixed(2)}x | ${ratio >= GP_PREDICT_TARGET ? 'met' : 'not met'} |`);
+  }
 }
 
 export const MSEHVI_ASK_SIZES = [50, 100, 200];
@@ -246,8 +286,9 @@ export function printMsehviAsk(rows: { n: number; firstMs: number; medianMs: num
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const sizes = process.argv[2] ? process.argv[2].split(',').map(Number) : GP_BENCH_SIZES;
+  const list = process.argv[2] ?? process.env.BENCH_GP_SIZES;
+  const sizes = list ? list.split(',').map(Number) : GP_BENCH_SIZES;
   console.log(`# GP benchmark on ${machine()}`);
   printGpTable(benchGp({ sizes, log: (s) => console.error(s) }));
-  printMsehviAsk(await benchMsehviAsk());
+  if (process.env.BENCH_GP_MSEHVI !== '0') printMsehviAsk(await benchMsehviAsk());
 }

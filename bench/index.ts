@@ -7,6 +7,9 @@ import { benchGp, benchMsehviAsk, GP_BENCH_SIZES, printGpTable, printMsehviAsk }
 import { benchPareto } from './pareto.ts';
 import { benchColdCli, formatColdCli } from './cold-cli.ts';
 import { benchBundle } from './bundle.ts';
+import { benchArchive } from './archive.ts';
+import { benchEaf } from './eaf.ts';
+import { benchHvApprox } from './hvapprox.ts';
 import { benchBulkCut } from './bulkcut.ts';
 import { benchQueue } from './queue.ts';
 import { machine, printTable } from './harness.ts';
@@ -18,6 +21,13 @@ printTable('Pareto kernels (all values checked before timing)', benchPareto());
 
 console.log('\n## The Pareto tools from a cold process, as a script calls them (best of 3; kernel time printed by -v)\n');
 console.log(formatColdCli(benchColdCli()));
+
+printTable('Empirical attainment function, every level (values checked against moocore before timing where installed)', benchEaf());
+
+printTable('Approximate hypervolume (100,000 directions; moocore hvapprox side by side where installed)', benchHvApprox());
+
+console.log('\n## ParetoArchive against recomputing the front and its hypervolume (results checked before timing)\n');
+for (const l of benchArchive()) console.log(l);
 
 console.log('\n## What a bundler ships for paretonas/pareto\n');
 for (const r of await benchBundle()) console.log(r);

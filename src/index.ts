@@ -10,6 +10,10 @@ export { ndsort } from './pareto/ndsort.ts';
 export { isNonDominated, nonDominatedPoints, type NonDominatedOptions } from './pareto/nonDominated.ts';
 export { crowdingDistance } from './pareto/crowdingDistance.ts';
 export { igd, igdPlus, epsilonAdditive } from './pareto/indicators.ts';
+export { hvApprox, HV_APPROX_METHODS, type HvApproxMethod, type HvApproxOptions, type HvApproxResult } from './pareto/hvApprox.ts';
+export { dominatedSets, compareSets, type DominatedSetsOptions, type DominatedSetsResult } from './pareto/dominatedSets.ts';
+export { eaf, eafDiff, eafPercentileLevel, type EafOptions, type EafSurface } from './pareto/eaf.ts';
+export { ParetoArchive, type ArchiveFront } from './pareto/archive.ts';
 
 // Search spaces
 export { SearchSpace, type SearchSpaceJSON } from './space/space.ts';

@@ -4,6 +4,7 @@ import { cholLower } from './linalg';
 export { gpWorkspaceBytes, gpLml, gpLmlGrad, gpJitter } from './lml';
 export { gpModelBytes, gpPredictScratchBytes, gpFinalize, gpPredict, gpKernelMatrix } from './predict';
 export { gpPredictGradScratchBytes, gpPredictGrad } from './gradient';
+export { gpPredictBatchScratchBytes, gpPredictBatch, gpBatchExtOffset } from './batch';
 
 /**
  * Cholesky factor of a symmetric matrix a (f64[n*n], lower triangle read) into out (f64[n*n]:

@@ -3,9 +3,12 @@
 // The model keeps M = L⁻¹ (lower triangular, zeros above), so the variance of a block of
 // query points is a dense triangular matrix product; query points are processed in blocks
 // of PB so that M streams once per block, four rows of M times two points in registers.
+// The host uses gpPredict for fewer than 4 points; for more, gpPredictBatch (batch.ts), which
+// reads M from its own copy in row panels (the model's extension, written by gpFinalize).
 //
 // Model layout (f64 units): hdr (8: n, d, c, s, σ², jitter), invls (d), zt (d*n), alpha (n),
-// M (n*n).
+// M (n*n), then the extension of the batched path (batch.ts: M again in row panels).
+import { batchExtraValues, batchPack } from './batch';
 import { invTransposeLower } from './linalg';
 import { gpWorkspaceBytes, wsAlpha, wsHdr, wsInvd, wsInvls, wsK, wsU, wsZt } from './lml';
 import { kernelRow, scaleTranspose } from './matern';
@@ -15,7 +18,7 @@ import { dot, hsum } from './simd';
 const PB: i32 = 64;
 
 export function gpModelBytes(n: i32, d: i32): usize {
-  return (8 + <usize>d + <usize>d * <usize>n + <usize>n + <usize>n * <usize>n) << 3;
+  return (8 + <usize>d + <usize>d * <usize>n + <usize>n + <usize>n * <usize>n + batchExtraValues(n, d)) << 3;
 }
 
 /** Scratch bytes gpPredict needs for n training points and m queries. */
@@ -51,6 +54,7 @@ export function gpFinalize(n: i32, d: i32, ws: usize, model: usize): i32 {
     for (let j = 0; j <= i; j++) store<f64>(mrow + (<usize>j << 3), load<f64>(U + <usize>j * rs + (<usize>i << 3)));
     if (i + 1 < n) memory.fill(mrow + (<usize>(i + 1) << 3), 0, <usize>(n - i - 1) << 3);
   }
+  batchPack(model);
   return 0;
 }
 

@@ -7,12 +7,15 @@ import { CliError } from './errors.ts';
  */
 const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; summary: string; kernels?: boolean }> = {
   hv: { run: async (a) => (await import('./hv.ts')).hvCommand(a), summary: 'hypervolume of each set', kernels: true },
+  hvapprox: { run: async (a) => (await import('./hvapprox.ts')).hvapproxCommand(a), summary: 'approximate hypervolume of each set (many objectives)', kernels: true },
+  dominatedsets: { run: async (a) => (await import('./dominatedsets.ts')).dominatedsetsCommand(a), summary: 'how often the sets of one file are better than those of another', kernels: true },
   hvc: { run: async (a) => (await import('./hvc.ts')).hvcCommand(a), summary: 'exclusive hypervolume contribution of each point', kernels: true },
   ndsort: { run: async (a) => (await import('./ndsort.ts')).ndsortCommand(a), summary: 'Pareto rank of each point', kernels: true },
   nondominated: { run: async (a) => (await import('./nondominated.ts')).nondominatedCommand(a), summary: 'the non-dominated points of each set', kernels: true },
   igd: { run: async (a) => (await import('./indicator.ts')).indicatorCommand('igd', a), summary: 'inverted generational distance against a reference set', kernels: true },
   igdplus: { run: async (a) => (await import('./indicator.ts')).indicatorCommand('igdplus', a), summary: 'IGD+ against a reference set', kernels: true },
   epsilon: { run: async (a) => (await import('./indicator.ts')).indicatorCommand('epsilon', a), summary: 'additive epsilon indicator against a reference set', kernels: true },
+  eaf: { run: async (a) => (await import('./eaf.ts')).eafCommand(a), summary: 'empirical attainment function (attainment surfaces) of the sets, 2 or 3 objectives', kernels: true },
   search: { run: async (a) => (await import('./search.ts')).searchCommand(a), summary: 'run a multi-objective search (journalled, resumable)' },
   report: { run: async (a) => (await import('./report.ts')).reportCommand(a), summary: 'summarise runs and plot their fronts and hypervolume' },
   worker: { run: async (a) => (await import('./worker.ts')).workerCommand(a), summary: 'evaluate the trials searches hand to a Redis queue (search --queue)' },

@@ -9,4 +9,7 @@ export { ndsort } from './ndsort.ts';
 export { isNonDominated, nonDominatedPoints, type NonDominatedOptions } from './nonDominated.ts';
 export { crowdingDistance } from './crowdingDistance.ts';
 export { igd, igdPlus, epsilonAdditive } from './indicators.ts';
+export { hvApprox, HV_APPROX_METHODS, type HvApproxMethod, type HvApproxOptions, type HvApproxResult } from './hvApprox.ts';
+export { dominatedSets, compareSets, type DominatedSetsOptions, type DominatedSetsResult } from './dominatedSets.ts';
+export { eaf, eafDiff, eafPercentileLevel, type EafOptions, type EafSurface } from './eaf.ts';
 export { ParetoArchive, type ArchiveFront } from './archive.ts';

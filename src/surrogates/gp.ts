@@ -18,6 +18,8 @@
 import { wasm } from '../wasm/module.ts';
 import { readF64, withScratch, type Scratch } from '../wasm/call.ts';
 import { Rng } from '../random/rng.ts';
+import { runtime } from '../platform/index.ts';
+import { availableParallelism } from '../platform/worker.ts';
 import { BoxLbfgs, type LbfgsResult } from './lbfgs.ts';
 
 const gp = wasm;
@@ -101,6 +103,19 @@ export interface GpFitInfo {
   runs: { start: 'init' | 'default' | 'random'; objective: number; iterations: number; evaluations: number; reason: LbfgsResult['reason'] | 'raced' }[];
   /** total objective evaluations (screening included) */
   evaluations: number;
+}
+
+export interface GpPredictOptions {
+  /** compute the variance (default true) */
+  variance?: boolean;
+  /** add the noise variance σ² to the variance (default false) */
+  observationNoise?: boolean;
+  /**
+   * most threads to use, this one included (default: this one and every worker of the pool,
+   * see gpPredictThreads); 1 keeps the work on this thread. Only Node has the pool, and only
+   * large batches (m n² ≥ 3·10⁷) use it; the values do not depend on the threads.
+   */
+  threads?: number;
 }
 
 export interface GpPrediction {
@@ -266,6 +281,9 @@ export function cholesky(a: Float64Array | readonly number[], n: number, options
 
 const registry = new FinalizationRegistry<number>((ptr) => wasm.dealloc(ptr));
 
+/** Models made so far in this realm (their ids). */
+let modelCount = 0;
+
 interface ParamLayout {
   /** the constant mean is fitted: profile it out */
   profileMean: boolean;
@@ -298,6 +316,8 @@ export class GaussianProcess {
   readonly yScale: number;
   readonly fitInfo?: GpFitInfo;
   private ptr: number;
+  /** identifies the model to the prediction threads (which keep a copy of the last one used) */
+  private readonly id = ++modelCount;
 
   private constructor(init: {
     n: number; d: number; hyperparameters: GpHyperparameters; lml: number; objective: number; jitter: number;
@@ -480,18 +500,29 @@ export class GaussianProcess {
    * The variance is that of the latent f, plus the noise σ² with observationNoise (as sklearn's
    * predict with a WhiteKernel); skip it with variance: false.
    */
-  predict(x: Float64Array | readonly number[], options: { variance?: boolean; observationNoise?: boolean } = {}): GpPrediction {
+  predict(x: Float64Array | readonly number[], options: GpPredictOptions = {}): GpPrediction {
     const fn = 'GaussianProcess.predict';
     if (this.ptr === 0) throw new Error(`${fn}: the model has been disposed`);
     const m = checkQuery(fn, x, this.d);
     const wantVar = options.variance ?? true;
-    const res = withScratch(wasm, (s: Scratch) => {
-      if (m === 0) return { mean: new Float64Array(0), variance: new Float64Array(0) };
+    const noise = options.observationNoise ? 1 : 0;
+    const threads = options.threads ?? Infinity;
+    if (!(threads >= 1)) fail(fn, `options.threads must be at least 1, got ${String(threads)}`);
+    let res: GpPrediction | undefined;
+    if (m === 0) res = { mean: new Float64Array(0), variance: new Float64Array(0) };
+    else if (threads > 1 && m >= 2 * BATCH_BLOCK && m * this.n * this.n >= THREADED_MIN_FLOPS) {
+      res = predictPool()?.predict(this.id, this.ptr, this.n, this.d, x, m, wantVar, noise, threads);
+    }
+    res ??= withScratch(wasm, (s: Scratch) => {
       const pq = s.f64(x);
       const pm = s.alloc(m * 8);
       const pv = wantVar ? s.alloc(m * 8) : 0;
-      const scratch = s.alloc(gp.gpPredictScratchBytes(this.n, this.d, m));
-      gp.gpPredict(this.ptr, pq, m, pm, pv, options.observationNoise ? 1 : 0, scratch);
+      if (m >= BATCH_MIN) {
+        // the blocked kernel (assembly/gp/batch.ts)
+        gp.gpPredictBatch(this.ptr, pq, m, pm, pv, noise, s.alloc(gp.gpPredictBatchScratchBytes(this.n, this.d)));
+      } else {
+        gp.gpPredict(this.ptr, pq, m, pm, pv, noise, s.alloc(gp.gpPredictScratchBytes(this.n, this.d, m)));
+      }
       return { mean: readF64(wasm, pm, m), variance: wantVar ? readF64(wasm, pv, m) : new Float64Array(0) };
     });
     if (this.yShift !== 0 || this.yScale !== 1) {
@@ -664,4 +695,303 @@ function paramLayout(fn: string, x: ArrayLike<number>, z: Float64Array, n: numbe
     rhi[i] = Math.min(hi[i], Math.max(lo[i], rhi[i]));
   }
   return { profileMean, meanLo: mb[0], meanHi: mb[1], theta0, lo, hi, rlo, rhi };
+}
+
+// ---- Prediction on several threads (Node) ---------------------------------------------------
+//
+// The variance of m points costs m·n² flops, so a large batch is split over worker threads
+// (node:worker_threads), each with its own instance of build/surrogates.wasm and its own copy of
+// the model (the parts gpPredictBatch reads), sent once per model through a SharedArrayBuffer.
+// predict() stays synchronous: the calling thread publishes a call (queries in a shared buffer,
+// a new generation number in the control words), takes chunks of queries itself, then waits
+// (Atomics.wait) until the workers that joined the call have finished theirs. Chunks are claimed
+// with an atomic counter, so a worker that is slow (busy core, still starting) simply takes
+// fewer; every point is computed by the same kernel whichever thread takes it, so the values do
+// not depend on the threads. Elsewhere (Deno, browsers: no blocking wait on the main thread),
+// or when a worker fails, predict runs on the calling thread.
+//
+// Control words (Int32Array on a SharedArrayBuffer):
+const C_GEN = 0; // call generation: odd while a call is open
+const C_NEXT = 1; // next chunk to claim
+const C_NCHUNK = 2; // chunks of this call
+const C_ACTIVE = 3; // workers inside the current call
+const C_MODEL = 4; // id of the model of this call
+const C_M = 5; // queries of this call
+const C_CHUNK = 6; // queries per chunk
+const C_FLAGS = 7; // 1: variance, 2: observation noise
+const C_READY = 8; // workers that have instantiated the kernels
+const C_FAILED = 9; // workers that failed (then the pool is not used again)
+const C_WORKERS = 10; // workers allowed to join this call (by index)
+const C_DONE = 11; // chunks the workers took in this call
+const C_WORDS = 16;
+
+/** Queries per block of the batched kernel (BQ in assembly/gp/batch.ts). */
+const BATCH_BLOCK = 48;
+/** Fewest queries for the batched kernel (one panel of 4 queries); below, the per-point kernel. */
+const BATCH_MIN = 4;
+/** Least work (m n²) for the threads: below it the call is over before they would start. */
+const THREADED_MIN_FLOPS = 3e7;
+/** Most workers of the pool. */
+const MAX_WORKERS = 7;
+/** A worker that finishes no chunk for this long is given up (with the pool). */
+const STALL_MS = 60_000;
+
+// The worker: plain JavaScript (run with eval: true), so it needs no loader for TypeScript.
+const WORKER_SOURCE = String.raw`'use strict';
+const { workerData, receiveMessageOnPort } = require('node:worker_threads');
+const { readFileSync } = require('node:fs');
+const [GEN, NEXT, NCHUNK, ACTIVE, MODEL, M, CHUNK, FLAGS, READY, FAILED, WORKERS, DONE] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
+const ctl = new Int32Array(workerData.ctl);
+const port = workerData.port;
+const index = workerData.index;
+let w;
+try {
+  const imports = { env: { abort() { throw new Error('paretonas: WebAssembly kernel aborted'); } } };
+  w = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(workerData.wasm)), imports).exports;
+} catch {
+  Atomics.add(ctl, FAILED, 1);
+  Atomics.notify(ctl, READY);
+}
+if (w) serve();
+function serve() {
+  let model = 0, modelId = -1, n = 0, d = 0, modelMsg = null, io = null;
+  let cap = 0, capQ = 0, qPtr = 0, mPtr = 0, vPtr = 0, scr = 0;
+  const alloc = (bytes) => {
+    const p = w.alloc(bytes) >>> 0;
+    if (p === 0) throw new Error('out of WebAssembly memory');
+    return p;
+  };
+  const work = () => {
+    for (let msg; (msg = receiveMessageOnPort(port)); ) {
+      if (msg.message.kind === 'model') modelMsg = msg.message;
+      else io = new Float64Array(msg.message.buf);
+    }
+    const want = Atomics.load(ctl, MODEL);
+    if (modelId !== want) {
+      if (!modelMsg || modelMsg.id !== want) throw new Error('model not sent');
+      if (model) w.dealloc(model);
+      if (scr) w.dealloc(scr);
+      model = scr = 0;
+      modelId = -1;
+      ({ n, d } = modelMsg);
+      const total = w.gpModelBytes(n, d) >>> 0, ext = w.gpBatchExtOffset(n, d) >>> 0;
+      if (total !== modelMsg.total || ext !== modelMsg.ext) throw new Error('model layout differs');
+      model = alloc(total);
+      scr = alloc(w.gpPredictBatchScratchBytes(n, d) >>> 0);
+      const src = new Uint8Array(modelMsg.buf), mem = new Uint8Array(w.memory.buffer);
+      mem.set(src.subarray(0, modelMsg.head), model);
+      mem.set(src.subarray(modelMsg.head, modelMsg.head + total - ext), model + ext);
+      modelId = want;
+    }
+    const m = ctl[M], chunk = ctl[CHUNK], flags = ctl[FLAGS], nchunk = ctl[NCHUNK];
+    if (chunk > cap || chunk * d > capQ) {
+      if (qPtr) { w.dealloc(qPtr); w.dealloc(mPtr); w.dealloc(vPtr); }
+      qPtr = mPtr = vPtr = 0;
+      cap = chunk;
+      capQ = chunk * d;
+      qPtr = alloc(capQ * 8);
+      mPtr = alloc(cap * 8);
+      vPtr = alloc(cap * 8);
+    }
+    const meanOff = m * d, varOff = m * d + m;
+    for (;;) {
+      const c = Atomics.add(ctl, NEXT, 1);
+      if (c >= nchunk) break;
+      const p0 = c * chunk, cnt = Math.min(chunk, m - p0);
+      new Float64Array(w.memory.buffer).set(io.subarray(p0 * d, (p0 + cnt) * d), qPtr / 8);
+      w.gpPredictBatch(model, qPtr, cnt, mPtr, flags & 1 ? vPtr : 0, flags & 2 ? 1 : 0, scr);
+      const heap = new Float64Array(w.memory.buffer);
+      io.set(heap.subarray(mPtr / 8, mPtr / 8 + cnt), meanOff + p0);
+      if (flags & 1) io.set(heap.subarray(vPtr / 8, vPtr / 8 + cnt), varOff + p0);
+      Atomics.add(ctl, DONE, 1);
+    }
+  };
+  Atomics.add(ctl, READY, 1);
+  Atomics.notify(ctl, READY);
+  let seen = 0;
+  for (;;) {
+    const g = Atomics.load(ctl, GEN);
+    if ((g & 1) === 0 || g === seen) {
+      Atomics.wait(ctl, GEN, g, 60000);
+      continue;
+    }
+    seen = g;
+    if (index >= Atomics.load(ctl, WORKERS)) continue;
+    Atomics.add(ctl, ACTIVE, 1);
+    try {
+      if (Atomics.load(ctl, GEN) === g) work();
+    } catch {
+      Atomics.add(ctl, FAILED, 1);
+      return;
+    } finally {
+      Atomics.sub(ctl, ACTIVE, 1);
+      Atomics.notify(ctl, ACTIVE);
+    }
+  }
+}
+`;
+
+interface NodeWorker {
+  unref(): void;
+  on(event: 'error' | 'exit', listener: () => void): void;
+}
+interface NodePort {
+  postMessage(message: unknown): void;
+}
+interface WorkerThreads {
+  Worker: new (code: string, options: object) => NodeWorker;
+  MessageChannel: new () => { port1: NodePort; port2: unknown };
+}
+
+class PredictPool {
+  private readonly ctl = new Int32Array(new SharedArrayBuffer(C_WORDS * 4));
+  private readonly ports: NodePort[] = [];
+  private modelId = -1;
+  private modelBuf?: SharedArrayBuffer;
+  private io?: SharedArrayBuffer;
+  private failed = false;
+  /** chunks of the last threaded call, and how many of them the workers took */
+  last = { chunks: 0, workerChunks: 0 };
+
+  constructor(readonly size: number, wt: WorkerThreads, wasmPath: string) {
+    for (let i = 0; i < size; i++) {
+      const { port1, port2 } = new wt.MessageChannel();
+      const worker = new wt.Worker(WORKER_SOURCE, {
+        eval: true, name: `paretonas GP predict ${i + 1}`, execArgv: [],
+        workerData: { ctl: this.ctl.buffer, port: port2, wasm: wasmPath, index: i }, transferList: [port2],
+      });
+      worker.unref();
+      worker.on('error', () => { this.failed = true; });
+      worker.on('exit', () => { this.failed = true; });
+      this.ports.push(port1);
+    }
+  }
+
+  get ready(): number {
+    return this.failed || Atomics.load(this.ctl, C_FAILED) > 0 ? 0 : Atomics.load(this.ctl, C_READY);
+  }
+
+  /** Resolves with the workers ready once every worker has started (or failed), or after timeoutMs. */
+  async started(timeoutMs: number): Promise<number> {
+    const t0 = Date.now();
+    while (!this.failed && Atomics.load(this.ctl, C_READY) + Atomics.load(this.ctl, C_FAILED) < this.size && Date.now() - t0 < timeoutMs) {
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    return this.ready;
+  }
+
+  /** The prediction, or undefined when no worker can take part (then the caller computes it). */
+  predict(id: number, ptr: number, n: number, d: number, x: ArrayLike<number>, m: number, wantVar: boolean, noise: number, threads: number): GpPrediction | undefined {
+    const ready = this.ready;
+    if (ready === 0) return undefined;
+    const ctl = this.ctl;
+    const workers = Math.min(ready, threads - 1);
+    // chunks: whole blocks of the kernel, about 1 ms of work at least, at least 4 per thread
+    const perMs = Math.ceil(2e7 / (n * n) / BATCH_BLOCK) * BATCH_BLOCK;
+    const most = Math.ceil(m / (4 * (workers + 1)) / BATCH_BLOCK) * BATCH_BLOCK;
+    const chunk = Math.max(BATCH_BLOCK, Math.min(perMs, most));
+    const nchunk = Math.ceil(m / chunk);
+    if (this.modelId !== id) this.sendModel(id, ptr, n, d);
+    const words = m * (d + 2);
+    if (!this.io || this.io.byteLength < words * 8) {
+      this.io = new SharedArrayBuffer(Math.max(words * 8, 2 * (this.io?.byteLength ?? 0)));
+      for (const p of this.ports) p.postMessage({ kind: 'io', buf: this.io });
+    }
+    const io = new Float64Array(this.io, 0, words);
+    io.set(x);
+    Atomics.store(ctl, C_MODEL, id);
+    Atomics.store(ctl, C_M, m);
+    Atomics.store(ctl, C_CHUNK, chunk);
+    Atomics.store(ctl, C_NCHUNK, nchunk);
+    Atomics.store(ctl, C_FLAGS, (wantVar ? 1 : 0) | (noise ? 2 : 0));
+    Atomics.store(ctl, C_WORKERS, workers);
+    Atomics.store(ctl, C_DONE, 0);
+    Atomics.store(ctl, C_NEXT, 0);
+    const gen = Atomics.load(ctl, C_GEN);
+    Atomics.store(ctl, C_GEN, gen + 1); // open
+    Atomics.notify(ctl, C_GEN);
+    try {
+      withScratch(wasm, (s) => {
+        const pq = s.alloc(chunk * d * 8), pm = s.alloc(chunk * 8), pv = s.alloc(chunk * 8);
+        const scr = s.alloc(gp.gpPredictBatchScratchBytes(n, d));
+        for (;;) {
+          const c = Atomics.add(ctl, C_NEXT, 1);
+          if (c >= nchunk) break;
+          const p0 = c * chunk, cnt = Math.min(chunk, m - p0);
+          new Float64Array(wasm.memory.buffer).set(io.subarray(p0 * d, (p0 + cnt) * d), pq / 8);
+          gp.gpPredictBatch(ptr, pq, cnt, pm, wantVar ? pv : 0, noise, scr);
+          const heap = new Float64Array(wasm.memory.buffer);
+          io.set(heap.subarray(pm / 8, pm / 8 + cnt), m * d + p0);
+          if (wantVar) io.set(heap.subarray(pv / 8, pv / 8 + cnt), m * d + m + p0);
+        }
+      });
+    } finally {
+      Atomics.store(ctl, C_GEN, gen + 2); // closed: late workers back out
+      // wait for the workers still on a chunk; one that makes no progress for a minute (its
+      // thread was killed) is given up, with the pool, and the caller computes the call itself
+      let seen = -1, since = Date.now();
+      for (let a; (a = Atomics.load(ctl, C_ACTIVE)) !== 0; ) {
+        const done = Atomics.load(ctl, C_DONE) * 64 + a;
+        if (done !== seen) {
+          seen = done;
+          since = Date.now();
+        } else if (Date.now() - since > STALL_MS) {
+          this.failed = true;
+          break;
+        }
+        Atomics.wait(ctl, C_ACTIVE, a, 100);
+      }
+    }
+    if (this.failed || Atomics.load(ctl, C_FAILED) > 0) return undefined;
+    this.last = { chunks: nchunk, workerChunks: Atomics.load(ctl, C_DONE) };
+    return { mean: io.slice(m * d, m * d + m), variance: wantVar ? io.slice(m * d + m, m * d + 2 * m) : new Float64Array(0) };
+  }
+
+  /** Copy what gpPredictBatch reads of a model (all but M) to the shared model buffer and tell the workers. */
+  private sendModel(id: number, ptr: number, n: number, d: number): void {
+    const total = gp.gpModelBytes(n, d) >>> 0, ext = gp.gpBatchExtOffset(n, d) >>> 0;
+    const head = ext - n * n * 8; // up to M (n x n), which gpPredictBatch does not read
+    const bytes = head + total - ext;
+    if (!this.modelBuf || this.modelBuf.byteLength < bytes) this.modelBuf = new SharedArrayBuffer(bytes);
+    const dst = new Uint8Array(this.modelBuf), mem = new Uint8Array(wasm.memory.buffer);
+    dst.set(mem.subarray(ptr, ptr + head), 0);
+    dst.set(mem.subarray(ptr + ext, ptr + total), head);
+    for (const p of this.ports) p.postMessage({ kind: 'model', id, n, d, head, ext, total, buf: this.modelBuf });
+    this.modelId = id;
+  }
+}
+
+/** The pool of this realm: undefined until first asked for, null where there is none. */
+let pool: PredictPool | null | undefined;
+
+function predictPool(): PredictPool | undefined {
+  if (pool !== undefined) return pool ?? undefined;
+  pool = null;
+  try {
+    if (runtime() !== 'node' || typeof SharedArrayBuffer !== 'function') return undefined;
+    const proc = (globalThis as { process?: { getBuiltinModule?(id: string): unknown } }).process;
+    const wt = proc?.getBuiltinModule?.('node:worker_threads') as WorkerThreads | undefined;
+    const url = proc?.getBuiltinModule?.('node:url') as { fileURLToPath(u: URL): string } | undefined;
+    const file = new URL('../../build/surrogates.wasm', import.meta.url);
+    const size = Math.min(availableParallelism() - 1, MAX_WORKERS);
+    if (!wt || !url || file.protocol !== 'file:' || size < 1) return undefined;
+    pool = new PredictPool(size, wt, url.fileURLToPath(file));
+  } catch {
+    pool = null;
+  }
+  return pool ?? undefined;
+}
+
+/**
+ * Start the prediction threads of this realm (Node; they also start by themselves on the first
+ * large predict, which then runs on the calling thread) and resolve with how many are ready,
+ * 0 where there are none. Waits at most timeoutMs for them to start.
+ */
+export async function gpPredictThreads(timeoutMs = 10_000): Promise<number> {
+  return (await predictPool()?.started(timeoutMs)) ?? 0;
+}
+
+/** Chunks of the last predict that used the threads, and how many of them the workers took (diagnostics). */
+export function gpLastThreadedPredict(): { chunks: number; workerChunks: number } {
+  return { ...(pool?.last ?? { chunks: 0, workerChunks: 0 }) };
 }

@@ -22,6 +22,12 @@ export interface KernelExports extends KernelMemory {
   gpFinalize(n: number, d: number, ws: number, model: number): number;
   /** Posterior mean (and variance when variance != 0) at m points. */
   gpPredict(model: number, xq: number, m: number, mean: number, variance: number, withNoise: number, scratch: number): void;
+  /** Scratch bytes of gpPredictBatch (any m). */
+  gpPredictBatchScratchBytes(n: number, d: number): number;
+  /** As gpPredict, blocked over many points (assembly/gp/batch.ts); the same values up to rounding. */
+  gpPredictBatch(model: number, xq: number, m: number, mean: number, variance: number, withNoise: number, scratch: number): void;
+  /** Byte offset of the model's extension: gpPredictBatch reads [0, offset of M) and [this, gpModelBytes). */
+  gpBatchExtOffset(n: number, d: number): number;
   gpKernelMatrix(x1: number, n1: number, x2: number, n2: number, d: number, theta: number, out: number): void;
   /** Cholesky with jitter escalation into out; returns the jitter added or -1. */
   gpCholesky(a: number, n: number, maxTries: number, out: number): number;
