@@ -138,7 +138,7 @@ export function formatColdCli(rows: ColdRow[]): string {
     const ratio = r.anchor ? r.ours.kernel / r.anchor.kernel : undefined;
     const verdict = ratio === undefined ? '' : ratio <= r.target ? ' (met)' : ' (missed)';
     out.push(`| ${r.tool} | ${r.set} | ${r.d} | ${r.n.toLocaleString('en')} | ${ms(r.ours.kernel)} | ${r.anchor ? ms(r.anchor.kernel) : '—'} | ` +
-      `${ratio === undefined ? '—' : ratio.toFixed(2) + verdict} | ≤ ${r.target} | ${ms(r.ours.wall)} | ${r.anchor ? ms(r.anchor.wall) : '—'} |`);
+      `${ratio === undefined ? '—' : ratio.toFixed(3) + verdict} | ≤ ${r.target} | ${ms(r.ours.wall)} | ${r.anchor ? ms(r.anchor.wall) : '—'} |`);
   }
   return out.join('\n');
 }

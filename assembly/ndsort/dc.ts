@@ -47,7 +47,7 @@ let CAP: i32 = 0;     // ranks are computed up to this cap: min(rank, CAP)
 let SEED: u32 = 0x9e3779b9; // xorshift32 state for the pivot samples
 
 const SMALL_A: i32 = 48;   // brute force A below this size
-const SMALL_B: i32 = 8192;  // brute force B when |L| * |H| is at most this
+const SMALL_B: i32 = 32768;  // brute force B when |L| * |H| is at most this
 const SAMPLE: i32 = 31;     // pivot sample size
 
 // @ts-ignore: decorator
