@@ -9,13 +9,17 @@ import { PALETTE, svgDocument, type Series } from './svg.ts';
 const OPTIONS: OptionSpec[] = [
   { name: 'help', short: 'h', help: 'print this help and exit' },
   { name: 'out', short: 'o', value: true, help: 'where to write front.svg and hv.svg (default: the first run directory)' },
+  { name: 'html', help: 'also write report.html: one self-contained interactive page (opens offline)' },
 ];
 
 export const REPORT_HELP = `Usage: paretonas report RUN_DIR [RUN_DIR...] [--out DIR]
 
 Print a summary of each run (and a comparison when several are given), and write two plots:
 front.svg (every evaluation and the Pareto front, first two objectives) and hv.svg (hypervolume
-over evaluations and over time, runs overlaid).
+over evaluations and over time, runs overlaid). With --html, also report.html: the evaluations
+and fronts (hover a point for its trial's configuration, budget and metrics), hypervolume over
+evaluations and over time, parallel coordinates of the hyperparameters and a sortable,
+filterable table of the trials, in one file that opens offline.
 
 ${optionHelp(OPTIONS)}`;
 
@@ -102,5 +106,13 @@ export async function reportCommand(argv: string[]): Promise<number> {
     ]),
   );
   process.stdout.write(`wrote ${join(out, 'front.svg')} and ${join(out, 'hv.svg')}\n`);
+  if (flag(args, 'html')) {
+    const { collectReport } = await import('../report/collect.ts');
+    const { reportHtml } = await import('../report/html.ts');
+    const file = join(out, 'report.html');
+    const html = reportHtml(collectReport(runs.map((r) => r.dir)));
+    writeFileSync(file, html);
+    process.stdout.write(`wrote ${file} (${(Buffer.byteLength(html) / 1024).toFixed(0)} KB; open it in a browser)\n`);
+  }
   return 0;
 }
