@@ -2,10 +2,12 @@
 
 export interface Series {
   name: string;
-  /** [x, y] pairs */
+  /** [x, y] pairs ('band': the upper edge left to right, then the lower edge right to left) */
   points: [number, number][];
-  kind: 'points' | 'line' | 'step';
+  kind: 'points' | 'line' | 'step' | 'band' | 'rects';
   color?: string;
+  /** 'rects': [xmin, ymin, xmax, ymax, value] with value in [-1, 1] (blue above 0, red below; infinite edges meet the frame) */
+  rects?: [number, number, number, number, number][];
 }
 
 export interface Chart {
@@ -42,8 +44,9 @@ function label(v: number): string {
 export function chartGroup(c: Chart, x0: number, y0: number, w: number, h: number, paletteOffset = 0): string {
   const m = { l: 64, r: 16, t: 28, b: 44 };
   const pw = w - m.l - m.r, ph = h - m.t - m.b;
-  const xs = c.series.flatMap((s) => s.points.map((p) => p[0]));
-  const ys = c.series.flatMap((s) => s.points.map((p) => p[1]));
+  const finite = (v: number) => Number.isFinite(v);
+  const xs = c.series.flatMap((s) => [...s.points.map((p) => p[0]), ...(s.rects ?? []).flatMap((r) => [r[0], r[2]]).filter(finite)]);
+  const ys = c.series.flatMap((s) => [...s.points.map((p) => p[1]), ...(s.rects ?? []).flatMap((r) => [r[1], r[3]]).filter(finite)]);
   let [xlo, xhi] = xs.length ? [Math.min(...xs), Math.max(...xs)] : [0, 1];
   let [ylo, yhi] = ys.length ? [Math.min(...ys), Math.max(...ys)] : [0, 1];
   if (xhi === xlo) [xlo, xhi] = [xlo - 1, xhi + 1];
@@ -67,7 +70,19 @@ export function chartGroup(c: Chart, x0: number, y0: number, w: number, h: numbe
   parts.push(`<text transform="translate(14,${m.t + ph / 2}) rotate(-90)" text-anchor="middle" font-size="12">${esc(c.yLabel)}</text>`);
   c.series.forEach((s, i) => {
     const color = s.color ?? PALETTE[(i + paletteOffset) % PALETTE.length];
-    if (s.kind === 'points') {
+    if (s.kind === 'rects') {
+      const clampX = (v: number) => Math.min(Math.max(sx(v), m.l), m.l + pw);
+      const clampY = (v: number) => Math.min(Math.max(sy(v), m.t), m.t + ph);
+      for (const [x0r, y0r, x1r, y1r, v] of s.rects ?? []) {
+        const xa = clampX(x0r), xb = clampX(x1r), ya = clampY(y1r), yb = clampY(y0r);
+        const fill = v > 0 ? '#2166ac' : '#b2182b';
+        parts.push(`<rect x="${Math.min(xa, xb).toFixed(1)}" y="${Math.min(ya, yb).toFixed(1)}" width="${Math.abs(xb - xa).toFixed(1)}" height="${Math.abs(yb - ya).toFixed(1)}" fill="${fill}" fill-opacity="${(0.15 + 0.75 * Math.min(1, Math.abs(v))).toFixed(2)}" stroke="none"/>`);
+      }
+    } else if (s.kind === 'band') {
+      if (s.points.length > 0) {
+        parts.push(`<polygon points="${s.points.map(([x, y]) => `${sx(x).toFixed(1)},${sy(y).toFixed(1)}`).join(' ')}" fill="${color}" fill-opacity="0.18" stroke="none"/>`);
+      }
+    } else if (s.kind === 'points') {
       for (const [x, y] of s.points) parts.push(`<circle cx="${sx(x).toFixed(1)}" cy="${sy(y).toFixed(1)}" r="2.5" fill="${color}" fill-opacity="0.5"/>`);
     } else if (s.points.length > 0) {
       const pts: string[] = [];
