@@ -18,6 +18,7 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; summa
   eaf: { run: async (a) => (await import('./eaf.ts')).eafCommand(a), summary: 'empirical attainment function (attainment surfaces) of the sets, 2 or 3 objectives', kernels: true },
   search: { run: async (a) => (await import('./search.ts')).searchCommand(a), summary: 'run a multi-objective search (journalled, resumable)' },
   report: { run: async (a) => (await import('./report.ts')).reportCommand(a), summary: 'summarise runs and plot their fronts and hypervolume' },
+  dashboard: { run: async (a) => (await import('./dashboard.ts')).dashboardCommand(a), summary: 'a local web page of the studies in a directory or on Redis, updated as trials finish' },
   experiment: { run: async (a) => (await import('./experiment.ts')).experimentCommand(a), summary: 'methods x seeds on one problem, same budget each, compared (resumable)' },
   worker: { run: async (a) => (await import('./worker.ts')).workerCommand(a), summary: 'evaluate the trials searches hand to a Redis queue (search --queue)' },
   export: { run: async (a) => (await import('./export.ts')).exportCommand(a), summary: "copy a study's events between a journal file and Redis" },

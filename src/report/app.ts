@@ -16,6 +16,9 @@ echarts.use([
   VisualMapComponent, ParallelComponent, DataZoomComponent, CanvasRenderer,
 ]);
 
+/** Off on the dashboard, whose redraws every few seconds should not replay the entry animation. */
+let animation = true;
+
 const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#17becf', '#8c564b', '#e377c2'];
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, text?: string): HTMLElementTagNameMap[K] {
@@ -72,6 +75,7 @@ function frontChart(node: HTMLElement, data: ReportData, details: HTMLElement): 
   });
   const label = (k: number) => `${r0.objectives[k]} (${r0.directions[k] === 'maximize' ? 'maximise' : 'minimise'})`;
   chart.setOption({
+    animation,
     title: { text: `Evaluations and Pareto front${r0.objectives.length > 2 ? ` (first 2 of ${r0.objectives.length} objectives)` : ''}`, left: 'center', textStyle: { fontSize: 14 } },
     legend: { top: 24 },
     grid: { left: 70, right: 30, top: 64, bottom: 60 },
@@ -100,6 +104,7 @@ function frontChart(node: HTMLElement, data: ReportData, details: HTMLElement): 
 function hvChart(node: HTMLElement, data: ReportData, axis: 0 | 1): echarts.ECharts {
   const chart = echarts.init(node);
   chart.setOption({
+    animation,
     title: { text: `Hypervolume over ${axis === 0 ? 'evaluations' : 'time'}`, left: 'center', textStyle: { fontSize: 14 } },
     legend: { top: 24 },
     grid: { left: 70, right: 30, top: 64, bottom: 50 },
@@ -143,6 +148,7 @@ function parallelChart(node: HTMLElement, data: ReportData, colourBy: number): e
     }),
   }));
   chart.setOption({
+    animation,
     title: { text: `Hyperparameters of the complete trials, coloured by ${r0.objectives[colourBy]}`, left: 'center', textStyle: { fontSize: 14 } },
     parallelAxis: axes,
     parallel: { left: 60, right: 90, top: 70, bottom: 40, parallelAxisDefault: { nameLocation: 'end', nameGap: 12, nameRotate: 20 } },
@@ -155,6 +161,9 @@ function parallelChart(node: HTMLElement, data: ReportData, colourBy: number): e
   });
   return chart;
 }
+
+/** The table's filter and order, kept across the dashboard's redraws. */
+const tableState = { filter: '', sortCol: 1, sortDir: 1 };
 
 function trialTable(host: HTMLElement, data: ReportData): void {
   const r0 = data.runs[0];
@@ -175,13 +184,13 @@ function trialTable(host: HTMLElement, data: ReportData): void {
   const thead = el('thead');
   const tbody = el('tbody');
   table.append(thead, tbody);
-  let sortCol = 1, sortDir = 1;
+  filter.value = tableState.filter;
   const headRow = el('tr');
   columns.forEach((c, i) => {
     const th = el('th', { title: 'sort' }, c);
     th.addEventListener('click', () => {
-      sortDir = sortCol === i ? -sortDir : 1;
-      sortCol = i;
+      tableState.sortDir = tableState.sortCol === i ? -tableState.sortDir : 1;
+      tableState.sortCol = i;
       render();
     });
     headRow.append(th);
@@ -199,6 +208,8 @@ function trialTable(host: HTMLElement, data: ReportData): void {
     return row.some((v) => String(v).toLowerCase().includes(q.toLowerCase()));
   };
   function render(): void {
+    tableState.filter = filter.value;
+    const { sortCol, sortDir } = tableState;
     const q = filter.value.trim();
     const shown = rows.filter((r) => q === '' || matches(r, q));
     shown.sort((a, b) => {
@@ -235,19 +246,81 @@ function comparison(host: HTMLElement, data: ReportData): void {
   host.append(table);
 }
 
-function main(): void {
-  const data = JSON.parse(document.getElementById(DATA_ELEMENT)!.textContent!) as ReportData;
+let charts: Record<string, echarts.ECharts> = {};
+
+/** Draw every view of `data` (again: the dashboard redraws when trials arrive). */
+function render(data: ReportData): void {
   const byId = (id: string) => document.getElementById(id)!;
+  for (const c of Object.values(charts)) c.dispose();
+  charts = {};
+  for (const id of ['summary', 'details', 'table']) byId(id).replaceChildren();
   comparison(byId('summary'), data);
-  const charts: Record<string, echarts.ECharts> = {};
   if (data.runs[0].objectives.length >= 2) charts.front = frontChart(byId('front'), data, byId('details'));
   else byId('front').textContent = 'One objective: no front to draw.';
   charts.hvEvaluations = hvChart(byId('hv-evaluations'), data, 0);
   charts.hvTime = hvChart(byId('hv-time'), data, 1);
   if (data.runs[0].params.length > 0) charts.parallel = parallelChart(byId('parallel'), data, 0);
   trialTable(byId('table'), data);
-  window.addEventListener('resize', () => { for (const c of Object.values(charts)) c.resize(); });
   (window as unknown as { paretonasReport: unknown }).paretonasReport = { data, charts };
+}
+
+interface StudyEntry {
+  id: string;
+  name: string;
+  trials: number;
+  updated: string;
+}
+
+/** The dashboard (paretonas dashboard): the studies the server finds, and the chosen one, redrawn as it grows. */
+async function dashboard(): Promise<void> {
+  const list = document.getElementById('studies')!;
+  const live = document.getElementById('live')!;
+  const id = new URLSearchParams(location.search).get('study');
+  const refreshList = async () => {
+    const studies = (await (await fetch('api/studies')).json()) as StudyEntry[];
+    const ul = el('ul');
+    for (const s of studies) {
+      const li = el('li');
+      const a = el('a', { href: `?study=${encodeURIComponent(s.id)}` }, s.name);
+      li.append(a, document.createTextNode(`: ${s.trials} trials, last change ${s.updated}`));
+      ul.append(li);
+    }
+    list.replaceChildren(studies.length ? ul : el('p', {}, 'No studies found yet.'));
+  };
+  await refreshList();
+  if (!id) {
+    live.textContent = 'Choose a study.';
+    setInterval(refreshList, 5000);
+    return;
+  }
+  let seen = -1;
+  const poll = async () => {
+    try {
+      const res = await fetch(`api/study?id=${encodeURIComponent(id)}`);
+      if (!res.ok) throw new Error(await res.text());
+      const data = (await res.json()) as ReportData;
+      const count = data.runs.reduce((n, r) => n + r.trials.length, 0);
+      if (count !== seen) {
+        seen = count;
+        render(data);
+      }
+      live.textContent = `${data.runs[0].name}: ${count} trials, checked ${new Date().toLocaleTimeString()} (every 2 s)`;
+    } catch (err) {
+      live.textContent = `cannot read the study: ${(err as Error).message}`;
+    }
+    setTimeout(poll, 2000);
+  };
+  await poll();
+}
+
+function main(): void {
+  window.addEventListener('resize', () => { for (const c of Object.values(charts)) c.resize(); });
+  const embedded = document.getElementById(DATA_ELEMENT);
+  if (embedded) render(JSON.parse(embedded.textContent!) as ReportData);
+  else {
+    animation = false;
+    void dashboard();
+  }
 }
 
 main();

@@ -33,6 +33,27 @@ table { border-collapse: collapse; font-size: 12px; } th, td { border: 1px solid
 th { background: #f0f0f0; cursor: pointer; position: sticky; top: 0; } .scroll { max-height: 480px; overflow: auto; }
 `;
 
+const VIEWS = `<div id="summary"></div>
+<h2>Evaluations and Pareto front</h2><p>Hover a point for its trial; click it to keep its details below; scroll to zoom.</p>
+<div id="front" class="chart"></div><div id="details"></div>
+<h2>Hypervolume</h2><div class="half"><div id="hv-evaluations" class="chart"></div><div id="hv-time" class="chart"></div></div>
+<h2>Hyperparameters</h2><p>Drag along an axis to select a range.</p><div id="parallel" class="chart"></div>
+<h2>Trials</h2><div id="table"></div>`;
+
+/** The page of `paretonas dashboard`: the same views, filled from the server's API (api/studies, api/study?id=). */
+export function dashboardHtml(source: string, script = reportScript()): string {
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>paretonas dashboard: ${escapeHtml(source)}</title><style>${STYLE}</style></head>
+<body>
+<h1>paretonas dashboard: ${escapeHtml(source)}</h1>
+<div id="studies"></div><p id="live"></p>
+${VIEWS}
+<script>${scriptText(script)}</script>
+</body></html>
+`;
+}
+
 export function reportHtml(data: ReportData, script = reportScript()): string {
   const title = data.runs.length === 1 ? `${data.runs[0].name} on ${data.runs[0].problem ?? '?'}` : `${data.runs.length} runs`;
   return `<!doctype html>
@@ -41,12 +62,7 @@ export function reportHtml(data: ReportData, script = reportScript()): string {
 <body>
 <h1>paretonas report: ${escapeHtml(title)}</h1>
 <p>Generated ${escapeHtml(data.generated)} from ${data.runs.map((r) => escapeHtml(r.dir)).join(', ')}.</p>
-<div id="summary"></div>
-<h2>Evaluations and Pareto front</h2><p>Hover a point for its trial; click it to keep its details below; scroll to zoom.</p>
-<div id="front" class="chart"></div><div id="details"></div>
-<h2>Hypervolume</h2><div class="half"><div id="hv-evaluations" class="chart"></div><div id="hv-time" class="chart"></div></div>
-<h2>Hyperparameters</h2><p>Drag along an axis to select a range.</p><div id="parallel" class="chart"></div>
-<h2>Trials</h2><div id="table"></div>
+${VIEWS}
 <script type="application/json" id="${DATA_ELEMENT}">${scriptText(JSON.stringify(data))}</script>
 <script>${scriptText(script)}</script>
 </body></html>
