@@ -2,10 +2,11 @@
 // finds (run directories with a journal under DIR, or the studies of a Redis server) and shows
 // one with the views of `report --html`, redrawn within a few seconds of each trial finishing.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { isIP } from 'node:net';
 import { join, relative, resolve } from 'node:path';
-import { runFromEvents } from '../report/collect.ts';
+import { runFromEvents } from '../report/events.ts';
 import { dashboardHtml, reportScript } from '../report/html.ts';
 import type { StudyEvent } from '../study/events.ts';
 import { parseJournal } from '../study/journal.ts';
@@ -127,6 +128,15 @@ async function redisSource(url: string): Promise<Source> {
   };
 }
 
+/** The search page and what it loads, served from the package (paths as in the package). */
+const PACKAGE = new URL('../../', import.meta.url);
+const STATIC: Record<string, string> = {
+  '/dist/report/search.html': 'text/html; charset=utf-8',
+  '/dist/report/search.js': 'text/javascript',
+  '/build/pareto.wasm': 'application/wasm',
+  '/build/surrogates.wasm': 'application/wasm',
+};
+
 function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\./.test(host);
 }
@@ -173,6 +183,9 @@ export async function dashboardCommand(argv: string[]): Promise<number> {
       try {
         if (url.pathname === '/') {
           res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page);
+        } else if (STATIC[url.pathname]) {
+          const body = await readFile(new URL(`.${url.pathname}`, PACKAGE));
+          res.writeHead(200, { 'content-type': STATIC[url.pathname] }).end(body);
         } else if (url.pathname === '/api/studies') {
           res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(await source.list()));
         } else if (url.pathname === '/api/study') {

@@ -47,6 +47,7 @@ export function dashboardHtml(source: string, script = reportScript()): string {
 <title>paretonas dashboard: ${escapeHtml(source)}</title><style>${STYLE}</style></head>
 <body>
 <h1>paretonas dashboard: ${escapeHtml(source)}</h1>
+<p><a href="dist/report/search.html" id="search-page">Run a search in a browser tab</a> (synthetic problems; download its journal to keep it)</p>
 <div id="studies"></div><p id="live"></p>
 ${VIEWS}
 <script>${scriptText(script)}</script>

@@ -77,6 +77,11 @@ describe.skipIf(missing !== undefined)(`paretonas dashboard in Chromium ${missin
       req.end();
     });
     expect(status).toBe(403);
+    const page = await fetch(`${url}dist/report/search.html`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<script type="module" src="./search.js"></script>');
+    expect((await fetch(`${url}build/pareto.wasm`)).headers.get('content-type')).toBe('application/wasm');
+    expect((await fetch(`${url}src/cli/main.ts`)).status).toBe(404); // the package's files are not served, only the page's
     const list = (await (await fetch(`${url}api/studies`)).json()) as { id: string; trials: number }[];
     expect(list.map((s) => s.id)).toEqual(['live']);
     expect(list[0].trials).toBeGreaterThan(0);
