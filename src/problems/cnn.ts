@@ -208,7 +208,7 @@ export class CnnProblem implements Problem {
         batch_size: r.batchSize,
         val_loss: r.valLoss,
         test_loss: r.testLoss,
-        ...(r.losses.length > 0 ? { train_loss: r.losses[r.losses.length - 1] } : {}),
+        ...(r.losses.length > 0 ? { train_loss: r.losses[r.losses.length - 1], train_loss_curve: JSON.stringify(r.losses.map((l) => Number(l.toPrecision(6)))) } : {}),
         ...(r.preTrainingValLoss !== undefined ? { pre_training_val_loss: r.preTrainingValLoss } : {}),
         ...(r.resumedFromEpoch !== undefined ? { resumed_from_epoch: r.resumedFromEpoch } : {}),
         ...(r.trainEvalLoss !== undefined ? { train_eval_loss: r.trainEvalLoss, train_acc_1: -100 * r.trainEvalTop1! } : {}),

@@ -40,13 +40,31 @@ function escapeHtml(s: string): string {
   return s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] as string);
 }
 
+/** The metric holding a CNN trial's mean training loss per epoch (a JSON array; src/problems/cnn.ts). */
+const CURVE = 'train_loss_curve';
+
+function curveOf(t: ReportTrial): number[] | undefined {
+  const v = t.metrics?.[CURVE];
+  if (typeof v !== 'string') return undefined;
+  try {
+    const xs = JSON.parse(v) as unknown;
+    return Array.isArray(xs) && xs.every((x) => typeof x === 'number') ? xs : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The trial as lines of text: objectives, budget, configuration, metrics. */
 function trialLines(run: ReportRun, t: ReportTrial): string[] {
   const lines = [`${run.name}, trial #${t.number} (${t.state})`];
   if (t.values) run.objectives.forEach((o, k) => lines.push(`${o} = ${fmt(t.values![k])}`));
   if (t.budget !== undefined) lines.push(`budget = ${fmt(t.budget)}`);
   for (const p of run.params) if (p in t.params) lines.push(`${p} = ${fmt(t.params[p])}`);
-  for (const [k, v] of Object.entries(t.metrics ?? {})) if (!(k === 'budget' && t.budget !== undefined)) lines.push(`${k}: ${fmt(v)}`);
+  for (const [k, v] of Object.entries(t.metrics ?? {})) {
+    if (k === 'budget' && t.budget !== undefined) continue;
+    if (k === CURVE) lines.push(`training curve: ${curveOf(t)?.length ?? 0} epochs (click the point)`);
+    else lines.push(`${k}: ${fmt(v)}`);
+  }
   return lines;
 }
 
@@ -100,6 +118,22 @@ function frontChart(node: HTMLElement, data: ReportData, details: HTMLElement): 
     const t = byKey.get(`${v[2]}:${v[3]}`);
     if (!t) return;
     details.replaceChildren(el('h3', {}, `Trial #${t.number}`), el('pre', {}, trialLines(data.runs[v[2]], t).join('\n')));
+    const curve = curveOf(t);
+    if (curve && curve.length > 0) {
+      const box = el('div', { id: 'curve', style: 'width: 520px; height: 260px' });
+      details.append(box);
+      charts.curve?.dispose();
+      charts.curve = echarts.init(box);
+      charts.curve.setOption({
+        animation,
+        title: { text: `Trial #${t.number}: mean training loss per epoch`, textStyle: { fontSize: 13 } },
+        grid: { left: 60, right: 20, top: 40, bottom: 40 },
+        tooltip: { trigger: 'axis' },
+        xAxis: { type: 'value', name: 'epoch', nameLocation: 'middle', nameGap: 26, min: 1, max: curve.length, minInterval: 1 },
+        yAxis: { type: 'value', name: 'loss', scale: true },
+        series: [{ type: 'line', data: curve.map((l, i) => [i + 1, l]), showSymbol: curve.length <= 30 }],
+      });
+    }
   });
   return chart;
 }

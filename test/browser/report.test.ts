@@ -9,6 +9,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { parseJournal } from '../../src/study/journal.ts';
+import { FLOWERS_DIR } from '../helpers/training.ts';
 import { chromiumMissing, launch } from './chromium.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -102,6 +103,32 @@ describe.skipIf(missing !== undefined)(`paretonas report --html in Chromium ${mi
     expect(values).toEqual([...values].sort((a, b) => a - b));
     expect(down.length).toBe(tells(runs[0]) + tells(runs[1]));
   });
+
+  it('a CNN trial on Flowers shows its per-epoch training curve when clicked', async () => {
+    const out = join(dir, 'flowers');
+    cli(['search', '-p', 'flowers', '--device', 'wasm', '--concurrency', '1', '--data-dir', FLOWERS_DIR, '-m', 'random', '--max-evals', '2', '-s', '4', '-o', out, '-q',
+      '--problem-options', '{"maxWidth": 24, "minEpochs": 4, "maxEpochs": 4, "subset": {"train": 64, "val": 34, "test": 34}}']);
+    cli(['report', out, '--html', '--out', out]);
+    const p = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    await p.goto(pathToFileURL(join(out, 'report.html')).href);
+    await p.waitForFunction('window.paretonasReport !== undefined');
+    const { events } = parseJournal(readFileSync(join(out, 'trials.jsonl'), 'utf8'), out);
+    const first = events.find((e) => e.type === 'tell' && e.state === 'complete') as Extract<(typeof events)[number], { type: 'tell' }>;
+    const losses = JSON.parse(String(first.metrics?.train_loss_curve)) as number[];
+    expect(losses.length).toBe(4);
+    // Click the first trial's mark (the chart's own click event), then read the curve chart.
+    await p.evaluate(`(() => {
+      const c = window.paretonasReport.charts.front;
+      const s = c.getOption().series.findIndex((x) => x.id === 'evaluations-0');
+      const idx = c.getOption().series[s].data.findIndex((d) => d[3] === ${first.number});
+      c.trigger('click', { value: c.getOption().series[s].data[idx], seriesIndex: s, dataIndex: idx });
+    })()`);
+    await p.waitForFunction('window.paretonasReport.charts.curve !== undefined');
+    const drawn = await p.evaluate(`window.paretonasReport.charts.curve.getOption().series[0].data.map((d) => d[1])`);
+    expect(drawn).toEqual(losses);
+    expect(await p.locator('#details pre').textContent()).toContain('training curve: 4 epochs');
+    await p.close();
+  }, 120_000);
 
   it('no view is blank (screenshots kept in the report directory)', async () => {
     for (const id of ['front', 'hv-evaluations', 'hv-time', 'parallel']) {
