@@ -91,6 +91,18 @@ function reserve(h: usize, need: i32): void {
  * A new empty archive for `d` objectives with reference point `ref` (f64[d], copied). Returns
  * the handle (a pointer to the state), or 0 when d < 1.
  */
+/** Append row p after the first `at` rows (the archive's new size is at + 1) with a fresh id; returns it. */
+function append(h: usize, at: i32, p: usize): i32 {
+  reserve(h, at + 1);
+  const row = <usize>dimOf(h) << 3;
+  memory.copy(ptsOf(h) + <usize>at * row, p, row);
+  const id = load<i32>(h + O_NEXT);
+  store<i32>(idsOf(h) + (<usize>at << 2), id);
+  store<i32>(h + O_NEXT, id + 1);
+  store<i32>(h + O_N, at + 1);
+  return id;
+}
+
 export function archiveCreate(d: i32, ref: usize): usize {
   if (d < 1) return 0;
   const row = <usize>d << 3;
@@ -371,17 +383,7 @@ function insert3d(h: usize, p: usize): i32 {
   if (m > 0) v -= hv3dStrided(scr, m, 3, cx, cy, cz);
   addHv(h, v);
   store<i32>(h + O_NDROP, n - w);
-  reserve(h, w + 1);
-  const dst = ptsOf(h) + <usize>w * 24;
-  store<f64>(dst, px);
-  store<f64>(dst, py, 8);
-  store<f64>(dst, pz, 16);
-  ids = idsOf(h);
-  const id = load<i32>(h + O_NEXT);
-  store<i32>(ids + (<usize>w << 2), id);
-  store<i32>(h + O_NEXT, id + 1);
-  store<i32>(h + O_N, w + 1);
-  return id;
+  return append(h, w, p);
 }
 
 /** contribution() for d = 3, the coordinates in locals. */
@@ -469,15 +471,7 @@ function insertNd(h: usize, p: usize): i32 {
     }
   }
   store<i32>(h + O_NDROP, n - m);
-  reserve(h, m + 1);
-  pts = ptsOf(h);
-  ids = idsOf(h);
-  memory.copy(pts + <usize>m * row, p, row);
-  const id = load<i32>(h + O_NEXT);
-  store<i32>(ids + (<usize>m << 2), id);
-  store<i32>(h + O_NEXT, id + 1);
-  store<i32>(h + O_N, m + 1);
-  return id;
+  return append(h, m, p);
 }
 
 /**

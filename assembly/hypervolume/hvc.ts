@@ -69,15 +69,11 @@ function hvc1d(pts: usize, n: i32, r: f64, out: usize): void {
 }
 
 /**
- * 4-D contributions: the points strictly inside the reference box go to the sweep of hvc4d.ts;
- * the others contribute 0 and cut nothing. Writes all of `out` (f64[n]).
+ * Copy the rows strictly inside the reference box to `c` (stride d), their row numbers to `idx`
+ * (u32); returns how many.
  */
-function hvc4d(pts: usize, n: i32, ref: usize, out: usize): void {
-  const d = 4;
-  const cap: usize = n > 0 ? <usize>n : 1;
+function compactInside(pts: usize, n: i32, d: i32, ref: usize, c: usize, idx: usize): i32 {
   const row: usize = <usize>d << 3;
-  const c = heap.alloc(cap * row);
-  const idx = heap.alloc(cap << 2);
   let m = 0;
   for (let i = 0; i < n; i++) {
     const p = pts + <usize>i * row;
@@ -94,6 +90,20 @@ function hvc4d(pts: usize, n: i32, ref: usize, out: usize): void {
       m++;
     }
   }
+  return m;
+}
+
+/**
+ * 4-D contributions: the points strictly inside the reference box go to the sweep of hvc4d.ts;
+ * the others contribute 0 and cut nothing. Writes all of `out` (f64[n]).
+ */
+function hvc4d(pts: usize, n: i32, ref: usize, out: usize): void {
+  const d = 4;
+  const cap: usize = n > 0 ? <usize>n : 1;
+  const row: usize = <usize>d << 3;
+  const c = heap.alloc(cap * row);
+  const idx = heap.alloc(cap << 2);
+  const m = compactInside(pts, n, d, ref, c, idx);
   if (m > 0) {
     const res = heap.alloc(<usize>m << 3);
     hvc4dSweep(c, m, ref, res);
@@ -127,22 +137,7 @@ export function hvcGeneral(pts: usize, n: i32, d: i32, ref: usize, out: usize): 
   if (n > 0) memory.fill(out, 0, <usize>n << 3);
   const c = heap.alloc(cap * row);
   const idx = heap.alloc(cap << 2);
-  let m = 0;
-  for (let i = 0; i < n; i++) {
-    const p = pts + <usize>i * row;
-    let inside = true;
-    for (let k = 0; k < d; k++) {
-      if (!(load<f64>(p + (<usize>k << 3)) < load<f64>(ref + (<usize>k << 3)))) {
-        inside = false;
-        break;
-      }
-    }
-    if (inside) {
-      memory.copy(c + <usize>m * row, p, row);
-      store<u32>(idx + (<usize>m << 2), <u32>i);
-      m++;
-    }
-  }
+  const m = compactInside(pts, n, d, ref, c, idx);
   const clip = heap.alloc(cap * row);
   const kept = heap.alloc(cap * row);
   const keys = heap.alloc(cap << 3);

@@ -1,11 +1,11 @@
 // `paretonas dashboard [DIR | redis://host:port]`: a local web server that lists the studies it
 // finds (run directories with a journal under DIR, or the studies of a Redis server) and shows
 // one with the views of `report --html`, redrawn within a few seconds of each trial finishing.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { isIP } from 'node:net';
-import { join, relative, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { runFromEvents } from '../report/events.ts';
 import { dashboardHtml, reportScript } from '../report/html.ts';
 import type { StudyEvent } from '../study/events.ts';
@@ -81,8 +81,10 @@ function fileSource(root: string): Source {
       });
     },
     async events(id) {
+      // Polled every 2 s per open page: look at the one directory, not the whole tree.
       const dir = resolve(root, id);
-      if (!found().includes(dir)) throw new Error(`no study '${id}' under ${root}`);
+      const rel = relative(root, dir);
+      if (rel.startsWith('..') || isAbsolute(rel) || !existsSync(join(dir, 'trials.jsonl'))) throw new Error(`no study '${id}' under ${root}`);
       return read(dir);
     },
     async close() {},
@@ -109,10 +111,11 @@ async function redisSource(url: string): Promise<Source> {
       const out: StudyEntry[] = [];
       for (const key of await keys()) {
         const id = key.slice('paretonas:'.length, -':events'.length);
-        const first = parse(await redis.xrange(key, '-', '+', 'COUNT', 1) as [string, string[]][])[0];
-        const trials = parse(await redis.xrange(key, '-', '+') as [string, string[]][]).filter((e) => e.type === 'tell').length;
-        const lastEntry = (await redis.xrevrange(key, '+', '-', 'COUNT', 1)) as [string, string[]][];
-        const ms = lastEntry.length ? Number(lastEntry[0][0].split('-')[0]) : 0;
+        const entries = (await redis.xrange(key, '-', '+')) as [string, string[]][];
+        const events = parse(entries);
+        const first = events[0];
+        const trials = events.filter((e) => e.type === 'tell').length;
+        const ms = entries.length ? Number(entries[entries.length - 1][0].split('-')[0]) : 0;
         out.push({ id, name: first?.type === 'study' ? `${id} (${first.meta.method} on ${first.meta.problem ?? '?'})` : id, trials, updated: new Date(ms).toISOString() });
       }
       return out;

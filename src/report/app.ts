@@ -2,14 +2,7 @@
 // dashboard` (the data from the server's API, redrawn as trials arrive). Bundled with ECharts
 // into one script (npm run build:report) that the pages inline, so a report opens offline.
 import { DATA_ELEMENT, type ReportData } from './data.ts';
-import { render, setAnimation } from './views.ts';
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, text?: string): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
-  if (text !== undefined) e.textContent = text;
-  return e;
-}
+import { el, render, setAnimation } from './views.ts';
 
 interface StudyEntry {
   id: string;
