@@ -11,7 +11,7 @@ import type { ModelState } from '../src/train/backend.ts';
 import { loadModel, saveModel } from '../src/train/model-file.ts';
 import { initParameters } from '../src/train/network.ts';
 import { buildPlan, splitParameters } from '../src/train/plan.ts';
-import { median } from './harness.ts';
+import { median } from '../src/bench/harness.ts';
 
 /** Median seconds of `runs` calls of an async function, and the first call's apart. */
 async function timeAsync<T>(fn: () => Promise<T> | T, runs = 7): Promise<{ first: number; median: number; result: T }> {

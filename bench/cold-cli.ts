@@ -13,8 +13,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Rng } from '../src/random/rng.ts';
-import { spherePoints, uniformPoints } from '../test/helpers/fronts.ts';
-import { checkAgree, machine, writePoints } from './harness.ts';
+import { checkAgree } from '../src/bench/check.ts';
+import { spherePoints, uniformPoints } from '../src/bench/points.ts';
+import { machine, writePoints } from './harness.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CLI = join(ROOT, 'bin/paretonas.js');

@@ -33,7 +33,8 @@ import type { SearchSpace } from '../src/space/space.ts';
 import type { Config } from '../src/space/types.ts';
 import { networkSpec } from '../src/train/network.ts';
 import { quantile, score } from '../test/helpers/quality.ts';
-import { machine, median } from './harness.ts';
+import { median } from '../src/bench/harness.ts';
+import { machine } from './harness.ts';
 
 const RUNS = Number(process.env.MSEHVI_RUNS ?? 3);
 export const MSEHVI_BENCH_SEEDS = [1, 2, 3, 4, 5];

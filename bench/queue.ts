@@ -12,7 +12,7 @@ import { Job } from 'bullmq';
 import { Zdt1 } from '../src/problems/synthetic.ts';
 import { QueueProblem } from '../src/study/queue.ts';
 import { startRedis } from '../test/helpers/redis.ts';
-import { median } from './harness.ts';
+import { median } from '../src/bench/harness.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bin = join(root, 'bin/paretonas.js');

@@ -5,14 +5,20 @@
 // generators, so a seed does not give the same network on both sides: only the distributions
 // can agree.)
 //   npx tsx bench/train-accuracy.ts [--epochs 25] [--seeds 1,2,3]   (TORCH_PYTHON, PARETONAS_FLOWERS_DIR)
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { median } from '../src/bench/harness.ts';
+import { TRAIN_CONFIGS } from '../src/bench/suites/train.ts';
 import { CnnProblem } from '../src/problems/cnn.ts';
-import { median, machine } from './harness.ts';
-import { TRAIN_CONFIGS, torchAvailable, TORCH } from './train.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const FLOWERS_DIR = process.env.PARETONAS_FLOWERS_DIR ?? `${root}../shared/data/flowers17`;
+const TORCH = process.env.TORCH_PYTHON ?? '/usr/bin/python3';
+
+function torchAvailable(): boolean {
+  return spawnSync(TORCH, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0;
+}
 
 export interface AccuracyRow {
   seed: number;
@@ -67,6 +73,6 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   };
   const epochs = Number(arg('--epochs') ?? 25);
   const seeds = (arg('--seeds') ?? '1,2,3').split(',').map(Number);
-  console.log(`# ${machine()}`);
+  console.log(`# ${cpus().length} x ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}`);
   printTrainAccuracy(await benchTrainAccuracy(epochs, seeds), epochs);
 }

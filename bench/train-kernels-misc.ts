@@ -1,5 +1,6 @@
-// Benchmark of the training kernels outside conv2d: dense forward/backward (GFLOP/s), and the
-// memory-bound batchnorm, max pooling and Adam (GB/s of compulsory traffic). Results are checked
+// Benchmark of the memory-bound training kernels on WebGPU: batchnorm, max pooling and Adam (GB/s
+// of compulsory traffic); the GEMM-bound ones (conv, dense) are in the 'train-kernels' suite of
+// `paretonas bench` (src/bench/suites/train.ts). Results are checked
 // against the CPU twins before timing; the first call (pipeline creation + first submit) is timed
 // apart from the warm calls, each of which waits for the GPU (onSubmittedWorkDone).
 //   npx tsx bench/train-kernels-misc.ts
@@ -7,35 +8,18 @@ import { acquireGpu } from '../src/gpu/device.ts';
 import { GpuRuntime, type DispatchSpec, type PreparedDispatch } from '../src/gpu/runtime.ts';
 import { ADAM_SHADERS, adamStep } from '../src/train/kernels/adam.ts';
 import { BATCHNORM_SHADERS, batchnormBackward, batchnormForwardTrain, batchnormWorkspaceFloats } from '../src/train/kernels/batchnorm.ts';
-import { DENSE_SHADERS, denseBackward, denseForward, denseWorkspaceFloats, gemmSplits, type DenseShape } from '../src/train/kernels/dense.ts';
 import { MAXPOOL2X2_SHADERS, maxpool2x2Backward, maxpool2x2Forward } from '../src/train/kernels/maxpool2x2.ts';
 import { Rng } from '../src/random/rng.ts';
 import { adamStepReference } from '../src/train/reference/adam.ts';
 import { batchnormBackwardReference, batchnormForwardTrainReference } from '../src/train/reference/batchnorm.ts';
-import { denseBackwardReference, denseForwardReference } from '../src/train/reference/dense.ts';
 import { maxpool2x2BackwardReference, maxpool2x2ForwardReference } from '../src/train/reference/maxpool2x2.ts';
-import { machine, median } from './harness.ts';
+import { cpus } from 'node:os';
+import { median } from '../src/bench/harness.ts';
 
 const WARM_RUNS = Number(process.env.WARM_RUNS ?? 7);
 
-// acquireGpu() does not keep the `webgpu` GPU instance alive (a use-after-free once V8 collects
-// it: see the report on src/gpu/device.ts); keep every instance that requests an adapter.
-const keep = new Set<unknown>();
-{
-  const name = 'webgpu';
-  const mod = (await import(/* @vite-ignore */ name).catch(() => undefined)) as { globals?: { GPU?: { prototype: Record<string, unknown> } } } | undefined;
-  const proto = mod?.globals?.GPU?.prototype;
-  if (proto) {
-    const requestAdapter = proto.requestAdapter as (this: unknown, ...a: unknown[]) => unknown;
-    proto.requestAdapter = function (this: unknown, ...a: unknown[]) {
-      keep.add(this);
-      return requestAdapter.apply(this, a);
-    };
-  }
-}
-
 const gpu = await acquireGpu();
-const rt = await GpuRuntime.create(gpu, [...DENSE_SHADERS, ...BATCHNORM_SHADERS, ...MAXPOOL2X2_SHADERS, ...ADAM_SHADERS]);
+const rt = await GpuRuntime.create(gpu, [...BATCHNORM_SHADERS, ...MAXPOOL2X2_SHADERS, ...ADAM_SHADERS]);
 const rng = new Rng(2024);
 const randn = (n: number, s = 1) => Float32Array.from({ length: n }, () => s * rng.normal());
 
@@ -89,25 +73,6 @@ async function bench(kernel: string, shape: string, specs: () => DispatchSpec[],
 
 console.error(`# ${gpu.adapter}`);
 
-// ---- dense
-for (const s of [{ batch: 128, inFeatures: 512, outFeatures: 512 }, { batch: 128, inFeatures: 2048, outFeatures: 32 }] as DenseShape[]) {
-  const { batch: n, inFeatures: ni, outFeatures: no } = s;
-  const x = randn(n * ni), w = randn(no * ni, 1 / Math.sqrt(ni)), b = randn(no), dy = randn(n * no);
-  const xb = rt.upload(x), wb = rt.upload(w), bb = rt.upload(b), yb = rt.buffer(n * no * 4), dyb = rt.upload(dy);
-  const dxb = rt.buffer(n * ni * 4), dwb = rt.buffer(no * ni * 4), dbb = rt.buffer(no * 4);
-  const ws = rt.buffer(Math.max(1, denseWorkspaceFloats(s)) * 4);
-  const fwd = () => denseForward(s, { x: xb, weight: wb, bias: bb, y: yb, workspace: ws });
-  const bwd = () => denseBackward(s, { x: xb, weight: wb, dy: dyb, dx: dxb, dweight: dwb, dbias: dbb, workspace: ws });
-  const ref = denseBackwardReference(s, x, w, dy);
-  const shape = `N=${n}, ${ni}→${no} (split-K ${gemmSplits(n, no, ni)} fwd, ${gemmSplits(n, ni, no)} dx, ${gemmSplits(no, ni, n)} dW)`;
-  await bench('dense forward', shape, fwd, async () => check('dense y', await rt.readF32(yb, n * no), denseForwardReference(s, x, w, b)), 2 * n * ni * no, 'GFLOP/s');
-  await bench('dense backward (dx, dW, db)', shape, bwd, async () => {
-    check('dense dx', await rt.readF32(dxb, n * ni), ref.dx);
-    check('dense dW', await rt.readF32(dwb, no * ni), ref.dw);
-    check('dense db', await rt.readF32(dbb, no), ref.db);
-  }, 4 * n * ni * no + n * no, 'GFLOP/s');
-}
-
 // ---- batchnorm and max pooling on a [128, 64, 16, 16] activation (8 MiB)
 {
   const s = { n: 128, c: 64, h: 16, w: 16 }, total = s.n * s.c * s.h * s.w;
@@ -148,7 +113,7 @@ for (const s of [{ batch: 128, inFeatures: 512, outFeatures: 512 }, { batch: 128
     async () => check('adam p', await rt.readF32(bufs.params, n), p, 1e-6), 28 * n, 'GB/s');
 }
 
-console.log(`\n### Training kernels (misc) on ${gpu.adapter}${gpu.software ? ' — software adapter' : ''}; host ${machine()}\n`);
+console.log(`\n### Training kernels (misc) on ${gpu.adapter}${gpu.software ? ' — software adapter' : ''}; host ${cpus().length} x ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}\n`);
 console.log(`Outputs of the first call checked against the CPU twins before the warm calls. first = pipeline creation + bind groups + submit + wait; median of ${WARM_RUNS} warm calls, each waiting for the GPU. GB/s counts compulsory traffic (each tensor read or written once).\n`);
 console.log('| kernel | shape | first call | median | rate |');
 console.log('|---|---|---|---|---|');

@@ -19,7 +19,7 @@
 // The baseline build is bound by instruction issue (30 instructions per k step: 6 loads, 8 mul,
 // 8 add, loop and V8's per-iteration stack check); single-counter or count-down loops measured
 // no better. Whole GEMMs and convolutions reach the L1 figures: about 43 GF/s baseline and
-// 49-51 GF/s relaxed (bench/train-wasm-kernels.ts).
+// 49-51 GF/s relaxed (the train-kernels suite of `paretonas bench`, src/bench/suites/train.ts).
 //
 // Packed layouts (floats): an A micro-panel holds MR rows of a kc-long block as [k][MR]; a B
 // micro-panel holds NR columns as [k][NR]; rows / columns past the matrix are zeros. Loop order

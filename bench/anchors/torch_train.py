@@ -1,10 +1,14 @@
 #!/usr/bin/env python3
-"""PyTorch anchor for `npm run bench:train`: the paper's network (METHODS.md section 4.1) built
-from a configuration, trained with Adam on Flowers, timed the same way as paretonas' trainer.
+"""PyTorch anchor of the 'train' benchmark suite (src/bench/suites/train-node.ts) and of
+bench/train-accuracy.ts: the paper's network (docs/methods.md) built from a configuration, trained
+with Adam, timed the way paretonas' trainer is: the first epoch apart, then each further epoch.
 
-Usage: torch_train.py DATA_DIR CONFIGS_JSON [--threads N] [--epochs-accuracy E --seed S]
-CONFIGS_JSON: a JSON list of {"name", "config", "images"}: for each, `images` training images
-(whole batches of the configuration's batch size) are timed after one warm-up step.
+Usage: torch_train.py DATA CONFIGS_JSON [--threads N] [--epochs E] [--device cpu|cuda]
+DATA: the directory of Flowers' .npy files, or `synthetic` for random images of Flowers' shape
+(3x16x16, 17 classes) and random labels, as the benchmark suite trains on (no data files needed).
+CONFIGS_JSON: a JSON list of items, each {"name", "config", "images"} (timing: E epochs, default 2,
+over the first `images` training images; prints the seconds of each epoch) or {"name", "config",
+"epochs", "seed"} (accuracy: a full training on Flowers, then validation and test accuracy).
 Prints one JSON object per line.
 """
 import json, resource, sys, time
@@ -37,6 +41,13 @@ def build(cfg, in_ch, size, classes):
     return nn.Sequential(*layers)
 
 
+def synthetic(n):
+    g = torch.Generator().manual_seed(1)
+    xs = {k: torch.rand(m, 3, 16, 16, generator=g) for k, m in (("train", n), ("val", 2), ("test", 2))}
+    ys = {k: torch.randint(0, 17, (len(xs[k]),), generator=g) for k in xs}
+    return xs, ys
+
+
 def load(d):
     xs = {k: torch.tensor(np.load("%s/x_%s.npy" % (d, k)), dtype=torch.float32).permute(0, 3, 1, 2).contiguous() for k in ("train", "val", "test")}
     ys = {k: torch.tensor(np.load("%s/y_%s.npy" % (d, k)).argmax(1)) for k in ("train", "val", "test")}
@@ -59,8 +70,15 @@ def main():
     d, configs = sys.argv[1], json.loads(sys.argv[2])
     args = sys.argv[3:]
     threads = int(args[args.index("--threads") + 1]) if "--threads" in args else 2
+    timed_epochs = int(args[args.index("--epochs") + 1]) if "--epochs" in args else 2
+    device = args[args.index("--device") + 1] if "--device" in args else "cpu"
+    if device == "cuda" and not torch.cuda.is_available():
+        sys.exit("torch_train.py: --device cuda: this torch sees no CUDA device")
     torch.set_num_threads(threads)
-    xs, ys = load(d)
+    if d == "synthetic":
+        xs, ys = synthetic(max(item.get("images", 0) for item in configs))
+    else:
+        xs, ys = load(d)
     for item in configs:
         cfg = item["config"]
         torch.manual_seed(item.get("seed", 0))
@@ -87,19 +105,24 @@ def main():
                               "images_per_second": epochs * len(xs["train"]) / secs, "threads": threads}), flush=True)
             continue
         n = item["images"]
-        steps = max(1, n // bs)
-        x, y = xs["train"][:bs], ys["train"][:bs]
+        x, y = xs["train"][:n], ys["train"][:n]
+        if device != "cpu":
+            # the whole set resident on the GPU, as the WebGPU trainer keeps it; the optimizer is
+            # made again after the move so that its state lives there too
+            model, x, y = model.to(device), x.to(device), y.to(device)
+            opt = torch.optim.Adam(model.parameters(), lr=cfg["lr_init"])
         model.train()
-        def step():
-            opt.zero_grad()
-            loss_fn(model(x), y).backward()
-            opt.step()
-        step()  # warm-up
-        t0 = time.perf_counter()
-        for _ in range(steps):
-            step()
-        secs = time.perf_counter() - t0
-        print(json.dumps({"name": item["name"], "images_per_second": steps * bs / secs, "steps": steps, "threads": threads,
+        seconds = []
+        for _ in range(timed_epochs):
+            t0 = time.perf_counter()
+            for i in range(0, n, bs):
+                opt.zero_grad()
+                loss_fn(model(x[i:i + bs]), y[i:i + bs]).backward()
+                opt.step()
+            if device == "cuda":
+                torch.cuda.synchronize()
+            seconds.append(time.perf_counter() - t0)
+        print(json.dumps({"name": item["name"], "images": n, "epoch_seconds": seconds, "threads": threads, "torch": torch.__version__, "device": device,
                           "max_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}), flush=True)
 
 

@@ -131,14 +131,31 @@ async function redisSource(url: string): Promise<Source> {
   };
 }
 
-/** The search page and what it loads, served from the package (paths as in the package). */
+/**
+ * The pages shipped with the package (the search page, the benchmark page) and what they load,
+ * served from the package at their paths in it: the pages' files by name, every WebAssembly module
+ * of build/ and every shader of shaders/ (the training kernels fetch theirs by name), and
+ * package.json (the benchmark page records the version that measured).
+ */
 const PACKAGE = new URL('../../', import.meta.url);
 const STATIC: Record<string, string> = {
   '/dist/report/search.html': 'text/html; charset=utf-8',
   '/dist/report/search.js': 'text/javascript',
-  '/build/pareto.wasm': 'application/wasm',
-  '/build/surrogates.wasm': 'application/wasm',
+  // the search page's training workers (Flowers, Fashion on the WebAssembly CPU backend)
+  '/dist/report/pool-worker.js': 'text/javascript',
+  '/dist/report/bench.html': 'text/html; charset=utf-8',
+  '/dist/report/bench.js': 'text/javascript',
+  '/package.json': 'application/json',
 };
+const STATIC_PATTERNS: [RegExp, string][] = [
+  [/^\/build\/[a-z0-9-]+\.wasm$/, 'application/wasm'],
+  [/^\/shaders\/[a-z0-9-]+\.wgsl$/, 'text/plain; charset=utf-8'],
+];
+
+/** The content type of a package file the dashboard serves, or undefined for any other path. */
+function staticType(pathname: string): string | undefined {
+  return STATIC[pathname] ?? STATIC_PATTERNS.find(([re]) => re.test(pathname))?.[1];
+}
 
 function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\./.test(host);
@@ -186,9 +203,9 @@ export async function dashboardCommand(argv: string[]): Promise<number> {
       try {
         if (url.pathname === '/') {
           res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page);
-        } else if (STATIC[url.pathname]) {
+        } else if (staticType(url.pathname)) {
           const body = await readFile(new URL(`.${url.pathname}`, PACKAGE));
-          res.writeHead(200, { 'content-type': STATIC[url.pathname] }).end(body);
+          res.writeHead(200, { 'content-type': staticType(url.pathname)! }).end(body);
         } else if (url.pathname === '/api/studies') {
           res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(await source.list()));
         } else if (url.pathname === '/api/study') {

@@ -23,6 +23,8 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; summa
   worker: { run: async (a) => (await import('./worker.ts')).workerCommand(a), summary: 'evaluate the trials searches hand to a Redis queue (search --queue)' },
   export: { run: async (a) => (await import('./export.ts')).exportCommand(a), summary: "copy a study's events between a journal file and Redis" },
   train: { run: async (a) => (await import('./train.ts')).trainCommand(a), summary: 'train and evaluate the CNN of one configuration on WebGPU' },
+  // not a kernel command: the suites time the first call apart, in the tiers an embedder gets
+  bench: { run: async (a) => (await import('./bench.ts')).benchCommand(a), summary: 'time the kernels on this machine, anchors (moocore, scikit-learn, PyTorch) side by side' },
 };
 
 /**

@@ -31,7 +31,29 @@ function fileUrl(dir: string, file: string): URL {
   return /^[a-z]+:\/\//i.test(base) ? new URL(file, base) : new URL(file, `file://${base.startsWith('/') ? '' : (workingDirectory() ?? '') + '/'}${base}`);
 }
 
-async function read(dir: string, file: string, what: string): Promise<Uint8Array> {
+/**
+ * Data files already in memory, by file name (a browser page's file picker, a bundler's assets):
+ * the loaders take them in place of a directory.
+ */
+export type DataFiles = Record<string, Uint8Array>;
+
+/** Where a loader reads its files: a directory (path or URL) or the files themselves. */
+export type DataSource = string | DataFiles;
+
+function describeSource(source: DataSource): string {
+  return typeof source === 'string' ? source : 'the given files';
+}
+
+async function read(source: DataSource, file: string, what: string): Promise<Uint8Array> {
+  if (typeof source !== 'string') {
+    const bytes = source[file];
+    if (!(bytes instanceof Uint8Array)) {
+      const have = Object.keys(source);
+      throw new Error(`${what}: ${file} is not among the given files (${have.length > 0 ? have.join(', ') : 'none'})`);
+    }
+    return bytes;
+  }
+  const dir = source;
   try {
     return await readPackageFile(fileUrl(dir, file));
   } catch (err) {
@@ -51,14 +73,14 @@ function toNchw(src: Float64Array | Uint8Array, n: number, h: number, w: number,
 
 /**
  * Oxford Flowers 17 at 16x16 from the paper's .npy files (x_{train,val,test}.npy NHWC float64,
- * y_*.npy one-hot). `dir` defaults to $PARETONAS_FLOWERS_DIR.
+ * y_*.npy one-hot). `dir`: their directory (default $PARETONAS_FLOWERS_DIR) or the files by name.
  */
-export async function loadFlowers(dir = envVar(FLOWERS_DIR_ENV)): Promise<Dataset> {
+export async function loadFlowers(dir: DataSource | undefined = envVar(FLOWERS_DIR_ENV)): Promise<Dataset> {
   const what = 'loadFlowers';
   if (!dir) throw new Error(`${what}: no data directory: pass dataDir or set ${FLOWERS_DIR_ENV} to the folder with x_train.npy ...`);
   const split = async (name: 'train' | 'val' | 'test'): Promise<Split> => {
-    const x = parseNpy(await read(dir, `x_${name}.npy`, what), `${dir}/x_${name}.npy`);
-    const y = parseNpy(await read(dir, `y_${name}.npy`, what), `${dir}/y_${name}.npy`);
+    const x = parseNpy(await read(dir, `x_${name}.npy`, what), `${describeSource(dir)}: x_${name}.npy`);
+    const y = parseNpy(await read(dir, `y_${name}.npy`, what), `${describeSource(dir)}: y_${name}.npy`);
     if (x.shape.length !== 4 || x.shape[1] !== 16 || x.shape[2] !== 16 || x.shape[3] !== 3) {
       throw new RangeError(`${what}: x_${name}.npy has shape (${x.shape}), expected (N, 16, 16, 3)`);
     }
@@ -84,9 +106,9 @@ export async function loadFlowers(dir = envVar(FLOWERS_DIR_ENV)): Promise<Datase
  * (seed 0 by default: the first 48,000 of a Fisher-Yates shuffle with Rng(seed) train, the
  * rest validate); the official 10,000 test images are the test split. Pixels scaled to [0, 1].
  */
-export async function loadFashion(dir = envVar(FASHION_DIR_ENV) ?? FASHION_DEFAULT_DIR, splitSeed = 0): Promise<Dataset> {
+export async function loadFashion(dir: DataSource = envVar(FASHION_DIR_ENV) ?? FASHION_DEFAULT_DIR, splitSeed = 0): Promise<Dataset> {
   const what = 'loadFashion';
-  const load = async (file: string) => parseIdx(await read(dir, file, what), `${dir}/${file}`);
+  const load = async (file: string) => parseIdx(await read(dir, file, what), `${describeSource(dir)}: ${file}`);
   const [trX, trY, teX, teY] = await Promise.all([
     load('train-images-idx3-ubyte.gz'), load('train-labels-idx1-ubyte.gz'),
     load('t10k-images-idx3-ubyte.gz'), load('t10k-labels-idx1-ubyte.gz'),

@@ -4,6 +4,7 @@
 // uniforms follow a named declaration (src/gpu/uniforms.ts), checked against the shader's
 // WGSL struct before its first use.
 import { readPackageFile } from '../platform/index.ts';
+import { packageFile } from '../platform/package-file.ts';
 import type { Gpu } from './device.ts';
 import { uniformMismatches, type UniformStruct, type Uniforms } from './uniforms.ts';
 
@@ -16,7 +17,7 @@ const decoder = new TextDecoder();
 
 /** Read shaders/<name>.wgsl (with shaders/common.wgsl prepended) from the package. */
 export async function loadShader(name: string): Promise<string> {
-  const url = (n: string) => new URL(`../../shaders/${n}.wgsl`, import.meta.url);
+  const url = (n: string) => packageFile(`shaders/${n}.wgsl`);
   const [common, body] = await Promise.all([readPackageFile(url('common')), readPackageFile(url(name))]);
   return `${decoder.decode(common)}\n${decoder.decode(body)}`;
 }

@@ -2,7 +2,7 @@
 // space is trained from scratch for `budget` epochs (on WebGPU or the WebAssembly CPU backend,
 // see src/train/backends/index.ts), and evaluated on the validation and test splits. Objectives: val_acc_1 = -100 * top-1 validation accuracy and
 // num_params = log10(trainable parameters), both minimised; reference point (0, 8).
-import { loadFashion, loadFlowers, type Dataset, type Split } from '../datasets/index.ts';
+import { loadFashion, loadFlowers, type DataFiles, type Dataset, type Split } from '../datasets/index.ts';
 import { NAS_PROBLEMS, nasAxSpace, nasSpace, nasUniformSpace, toNetworkConfig } from '../space/nas.ts';
 import { SearchSpace } from '../space/space.ts';
 import type { Config } from '../space/types.ts';
@@ -18,6 +18,11 @@ import type { EvaluateOptions, Evaluation, ObjectiveSpec, Problem } from './type
 export interface CnnProblemOptions {
   /** directory of the data files (Flowers: the .npy files; Fashion: the IDX .gz files) */
   dataDir?: string;
+  /**
+   * the data files themselves, by name (x_train.npy ... or train-images-idx3-ubyte.gz ...), in
+   * place of dataDir: a browser page passes the files its visitor picked
+   */
+  dataFiles?: DataFiles;
   /** the search space form: 'configspace' (conditions; default), 'uniform' (MO-BOHB's) or 'ax' (no conditions) */
   spaceForm?: 'configspace' | 'uniform' | 'ax';
   /** seed of Fashion-MNIST's train/validation split (default 0) */
@@ -95,6 +100,7 @@ export class CnnProblem implements Problem {
     if (name !== 'flowers' && name !== 'fashion') throw new RangeError(`CnnProblem: name must be 'flowers' or 'fashion', got ${JSON.stringify(name)}`);
     const form = options.spaceForm ?? 'configspace';
     if (!['configspace', 'uniform', 'ax'].includes(form)) throw new RangeError(`CnnProblem: spaceForm must be 'configspace', 'uniform' or 'ax', got ${JSON.stringify(form)}`);
+    if (options.dataFiles !== undefined && options.dataDir !== undefined) throw new RangeError('CnnProblem: pass dataDir or dataFiles, not both');
     if (options.device !== undefined && !DEVICE_CHOICES.includes(options.device)) {
       throw new RangeError(`CnnProblem: device must be one of ${DEVICE_CHOICES.join(', ')}, got ${JSON.stringify(options.device)}`);
     }
@@ -117,7 +123,8 @@ export class CnnProblem implements Problem {
   /** Load the data and open the backend once (shared by every evaluation). */
   private start(): Promise<Session> {
     this.session ??= (async () => {
-      const full = this.name === 'flowers' ? await loadFlowers(this.options.dataDir) : await loadFashion(this.options.dataDir, this.options.splitSeed ?? 0);
+      const source = this.options.dataFiles ?? this.options.dataDir;
+      const full = this.name === 'flowers' ? await loadFlowers(source) : await loadFashion(source, this.options.splitSeed ?? 0);
       const size = full.shape[0] * full.shape[1] * full.shape[2];
       const sub = this.options.subset ?? {};
       const dataset: Dataset = { ...full, train: subsample(full.train, sub.train, size), val: subsample(full.val, sub.val, size), test: subsample(full.test, sub.test, size) };

@@ -2,9 +2,10 @@
 // `npm run build:report`: src/report/app.ts with Apache ECharts) and the data inline, so the
 // file opens offline, with no server.
 import { readFileSync } from 'node:fs';
+import { packageFile } from '../platform/package-file.ts';
 import { DATA_ELEMENT, type ReportData } from './data.ts';
 
-const BUNDLE = new URL('../../dist/report/app.bundle.js', import.meta.url);
+const BUNDLE = packageFile('dist/report/app.bundle.js');
 
 /** The page script; an Error saying how to build it when it is missing. */
 export function reportScript(): string {

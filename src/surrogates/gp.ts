@@ -19,6 +19,7 @@ import { wasm } from '../wasm/module.ts';
 import { readF64, withScratch, type Scratch } from '../wasm/call.ts';
 import { Rng } from '../random/rng.ts';
 import { runtime } from '../platform/index.ts';
+import { packageFile } from '../platform/package-file.ts';
 import { availableParallelism } from '../platform/worker.ts';
 import { BoxLbfgs, type LbfgsResult } from './lbfgs.ts';
 
@@ -972,7 +973,7 @@ function predictPool(): PredictPool | undefined {
     const proc = (globalThis as { process?: { getBuiltinModule?(id: string): unknown } }).process;
     const wt = proc?.getBuiltinModule?.('node:worker_threads') as WorkerThreads | undefined;
     const url = proc?.getBuiltinModule?.('node:url') as { fileURLToPath(u: URL): string } | undefined;
-    const file = new URL('../../build/surrogates.wasm', import.meta.url);
+    const file = packageFile('build/surrogates.wasm');
     const size = Math.min(availableParallelism() - 1, MAX_WORKERS);
     if (!wt || !url || file.protocol !== 'file:' || size < 1) return undefined;
     pool = new PredictPool(size, wt, url.fileURLToPath(file));

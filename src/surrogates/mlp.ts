@@ -3,7 +3,7 @@
 // Adam on the mean squared error in shuffled minibatches of 32. Every random draw (initial
 // weights, shuffles) comes from the Rng passed in and is made here, in TypeScript; the
 // arithmetic runs in WebAssembly (assembly/mlp/), which trains this network about 2.5× faster
-// than the same code in TypeScript (bench/mlp.ts: 5 networks × 80 epochs × 300 rows, 19 ms vs
+// than the same code in TypeScript (`paretonas bench surrogates`, case 'mlp ensemble training': 5 networks × 80 epochs × 300 rows, 19 ms vs
 // 45-52 ms on the 2-core development machine), with bit-identical results: the
 // plain-TypeScript twin src/surrogates/reference/mlp.ts is the test oracle.
 import type { Rng } from '../random/rng.ts';

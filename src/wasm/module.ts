@@ -2,6 +2,7 @@
 // (top-level await). The Pareto kernels are a module of their own (pareto.ts), so code that
 // needs only them loads none of this.
 import { loadKernels, type KernelMemory } from './load.ts';
+import { packageFile } from '../platform/package-file.ts';
 
 /** Raw exports of the surrogate kernels (pointers are byte offsets into `memory`). */
 export interface KernelExports extends KernelMemory {
@@ -35,4 +36,4 @@ export interface KernelExports extends KernelMemory {
 }
 
 /** The surrogate kernel module of this realm. */
-export const wasm: KernelExports = await loadKernels<KernelExports>(new URL('../../build/surrogates.wasm', import.meta.url));
+export const wasm: KernelExports = await loadKernels<KernelExports>(packageFile('build/surrogates.wasm'));

@@ -2,6 +2,7 @@
 // attainment functions, archives) once per realm (top-level await). It imports nothing else
 // from the package, so `paretonas/pareto` ships this module alone.
 import { loadKernels, type KernelMemory } from './load.ts';
+import { packageFile } from '../platform/package-file.ts';
 
 /** Raw exports of the Pareto kernels (pointers are byte offsets into `memory`). */
 export interface ParetoExports extends KernelMemory {
@@ -57,4 +58,4 @@ export interface ParetoExports extends KernelMemory {
 }
 
 /** The Pareto kernel module of this realm. */
-export const pareto: ParetoExports = await loadKernels<ParetoExports>(new URL('../../build/pareto.wasm', import.meta.url));
+export const pareto: ParetoExports = await loadKernels<ParetoExports>(packageFile('build/pareto.wasm'));

@@ -81,6 +81,14 @@ describe.skipIf(missing !== undefined)(`paretonas dashboard in Chromium ${missin
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('<script type="module" src="./search.js"></script>');
     expect((await fetch(`${url}build/pareto.wasm`)).headers.get('content-type')).toBe('application/wasm');
+    // the search page's training workers
+    expect(await (await fetch(`${url}dist/report/pool-worker.js`)).text()).toMatch(/evaluate/);
+    // the benchmark page and what its training kernels fetch
+    expect(await (await fetch(`${url}dist/report/bench.html`)).text()).toContain('<script type="module" src="./bench.js"></script>');
+    expect((await fetch(`${url}dist/report/bench.js`)).status).toBe(200);
+    expect((await fetch(`${url}build/train-relaxed.wasm`)).headers.get('content-type')).toBe('application/wasm');
+    expect(await (await fetch(`${url}shaders/conv2d-forward.wgsl`)).text()).toMatch(/@compute/);
+    expect((await fetch(`${url}shaders/nope.wgsl`)).status).toBe(404);
     expect((await fetch(`${url}src/cli/main.ts`)).status).toBe(404); // the package's files are not served, only the page's
     const list = (await (await fetch(`${url}api/studies`)).json()) as { id: string; trials: number }[];
     expect(list.map((s) => s.id)).toEqual(['live']);

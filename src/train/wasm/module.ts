@@ -2,6 +2,7 @@
 // validates relaxed SIMD): compiled once per realm, instantiated once per training backend so
 // that every backend (and every worker) has its own linear memory.
 import { readPackageFile, requestRelaxedSimd } from '../../platform/index.ts';
+import { packageFile } from '../../platform/package-file.ts';
 
 /** Raw exports of the training module; pointers are byte offsets into `memory`, tensors f32 NCHW. */
 export interface TrainExports {
@@ -14,8 +15,8 @@ export interface TrainExports {
 }
 
 const URLS = {
-  baseline: new URL('../../../build/train.wasm', import.meta.url),
-  relaxed: new URL('../../../build/train-relaxed.wasm', import.meta.url),
+  baseline: packageFile('build/train.wasm'),
+  relaxed: packageFile('build/train-relaxed.wasm'),
 };
 
 export type SimdFlavour = 'relaxed' | 'baseline';
