@@ -10,6 +10,7 @@ import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { type Dataset } from '../../src/datasets/index.ts';
 import { initParameters, layoutSpec, networkSpec, type NetworkLayout, type NetworkSpec } from '../../src/train/network.ts';
 import { trainAndEvaluate } from '../../src/train/trainer.ts';
+import { denseWorkspaceFloats } from '../../src/train/kernels/dense.ts';
 import { DoesNotFitError, type TrainingBackend } from '../../src/train/backend.ts';
 import { WasmBackend } from '../../src/train/backends/index.ts';
 import type { NetworkConfig } from '../../src/space/nas.ts';
@@ -169,6 +170,22 @@ describe('the two backends', () => {
     // nearby, not identical, results can be asked for.
     expect(Math.abs(learned.webgpu.valTop1 - learned.wasm.valTop1)).toBeLessThanOrEqual(0.01);
     for (let e = 0; e < 4; e++) expect(Math.abs(learned.webgpu.losses[e] - learned.wasm.losses[e])).toBeLessThan(0.05 * learned.webgpu.losses[e]);
+  });
+
+  it.for(KINDS)('trains an epoch whose last batch splits a dense product more finely than a full batch (%s)', async (kind, ctx) => {
+    const backend = t.backends[kind];
+    if (!backend) return ctx.skip(t.skip);
+    // 32 channels x 8 x 8 = 2048 features into 356 units at batch 200: the last batch of 351
+    // images has 151 rows, whose split over K needs more workspace than a batch of 200
+    // (denseWorkspaceFloatsUpTo); the GPU once refused it ("io.workspace holds ... needs ...").
+    expect(denseWorkspaceFloats({ batch: 151, inFeatures: 2048, outFeatures: 356 })).toBeGreaterThan(denseWorkspaceFloats({ batch: 200, inFeatures: 2048, outFeatures: 356 }));
+    const net: NetworkConfig = { convWidths: [32], fcWidths: [356], kernelSize: 3, batchNorm: false, globalAvgPooling: false, lr: 1e-3, batchSize: 200 };
+    const data = backend.upload(slice(t.flowers, 351));
+    const r = await trainAndEvaluate(backend, data, networkSpec(net, [3, 16, 16], 17), { epochs: 1, batchSize: 200, lr: 1e-3, seed: 1 });
+    backend.release(data);
+    expect(r.losses.length).toBe(1);
+    expect(Number.isFinite(r.losses[0])).toBe(true);
+    expect(r.valTop1).toBeGreaterThanOrEqual(0);
   });
 
   it('the CPU backend refuses a network too large for WebAssembly memory, before allocating', async () => {

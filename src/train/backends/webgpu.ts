@@ -13,7 +13,7 @@ import { ACCURACY_SHADERS, accuracy } from '../kernels/accuracy.ts';
 import { ADAM_SHADERS, adamStep } from '../kernels/adam.ts';
 import { BATCHNORM_SHADERS, batchnormBackward, batchnormForwardEval, batchnormForwardTrain, batchnormWorkspaceFloats } from '../kernels/batchnorm.ts';
 import { CONV2D_SHADERS, conv2dForward, conv2dGradInput, conv2dGradWeight, conv2dGradWeightScratchBytes, type Conv2dShape } from '../kernels/conv2d.ts';
-import { DENSE_SHADERS, denseBackward, denseForward, denseWorkspaceFloats } from '../kernels/dense.ts';
+import { DENSE_SHADERS, denseBackward, denseForward, denseWorkspaceFloatsUpTo } from '../kernels/dense.ts';
 import { GATHER_BATCH_SHADERS, gatherBatch, packBytes, toUnitBytes, unitByteTable } from '../kernels/gather-batch.ts';
 import { GLOBAL_AVG_POOL_SHADERS, globalAvgPoolBackward, globalAvgPoolForward } from '../kernels/global-avg-pool.ts';
 import { MAXPOOL2X2_SHADERS, maxpool2x2Backward, maxpool2x2Forward } from '../kernels/maxpool2x2.ts';
@@ -187,7 +187,8 @@ function buildProgram(rt: GpuRuntime, plan: TrainingPlan, state: ModelState, dat
       if (o.op === 'batchnorm') {
         bnState.set(o.params, { running: filled(init.get(o.params)!.running!, `${o.params} running`), coef: buf(4 * o.c, `${o.params} coef`), workspace: buf(batchnormWorkspaceFloats({ n: B, c: o.c, h: o.h, w: o.w }), `${o.params} workspace`) });
       }
-      if (o.op === 'dense') denseWs = Math.max(denseWs, denseWorkspaceFloats({ batch: B, inFeatures: o.in, outFeatures: o.out }));
+      // the last batch of an epoch and the evaluation batches are smaller than B, and may split K more finely
+      if (o.op === 'dense') denseWs = Math.max(denseWs, denseWorkspaceFloatsUpTo({ batch: B, inFeatures: o.in, outFeatures: o.out }));
       if (o.op === 'conv2d') gwBytes = Math.max(gwBytes, conv2dGradWeightScratchBytes(convShape(o, B)));
     }
     const denseWorkspace = denseWs > 0 ? buf(denseWs, 'dense split-K workspace') : undefined;

@@ -236,3 +236,15 @@ export function denseWorkspaceFloats(s: DenseShape): number {
     gemmWorkspaceFloats(s.outFeatures, s.inFeatures, s.batch),
   );
 }
+
+/**
+ * Workspace floats for every batch of up to `s.batch` rows. A smaller batch can need more than
+ * a full one: with fewer row tiles the product is split over more K slices (batch 151 of a
+ * 2048 -> 356 layer needs 430,048 floats, batch 200 only 427,200), so a buffer for a training's
+ * last, partial batch and its evaluation batches is sized by this, not by the full batch alone.
+ */
+export function denseWorkspaceFloatsUpTo(s: DenseShape): number {
+  let most = 0;
+  for (let b = 1; b <= s.batch; b++) most = Math.max(most, denseWorkspaceFloats({ ...s, batch: b }));
+  return most;
+}
