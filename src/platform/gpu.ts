@@ -85,6 +85,16 @@ export const SOFTWARE_ADAPTER = /llvmpipe|lavapipe|swiftshader|softpipe|software
 
 let hardwareProbe: Promise<string | undefined> | undefined;
 
+/** Node: the file the optional 'webgpu' package (Dawn) loads from, or undefined where it is not installed. */
+export async function webgpuPackageEntry(): Promise<string | undefined> {
+  try {
+    const { createRequire } = await import('node:module');
+    return createRequire(import.meta.url).resolve('webgpu');
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * The description of a hardware (not software) WebGPU adapter, or undefined when there is none.
  * Node: asked in a short-lived child process, so that Dawn's driver messages (a missing Vulkan
@@ -95,13 +105,8 @@ let hardwareProbe: Promise<string | undefined> | undefined;
 export function probeHardwareAdapter(): Promise<string | undefined> {
   hardwareProbe ??= (async () => {
     if (runtime() === 'node') {
-      let entry: string;
-      try {
-        const { createRequire } = await import('node:module');
-        entry = createRequire(import.meta.url).resolve('webgpu');
-      } catch {
-        return undefined; // the optional 'webgpu' package is not installed
-      }
+      const entry = await webgpuPackageEntry();
+      if (entry === undefined) return undefined; // the optional 'webgpu' package is not installed
       const { execFile } = await import('node:child_process');
       const { pathToFileURL } = await import('node:url');
       const script = `const d = await import(${JSON.stringify(pathToFileURL(entry).href)});

@@ -2,7 +2,7 @@
 // WebGPU adapter, in Node, Deno and browsers (the Node parts are imported only there).
 import type { AdapterInfo, MachineInfo } from '../bench/schema.ts';
 import { runtime } from './index.ts';
-import { SOFTWARE_ADAPTER } from './gpu.ts';
+import { SOFTWARE_ADAPTER, webgpuPackageEntry } from './gpu.ts';
 
 // The smallest modules that use one v128 instruction (wasm-feature-detect's probes): validating
 // them asks the runtime whether it compiles SIMD and relaxed SIMD, without running anything.
@@ -68,13 +68,8 @@ process.exit(0);`;
  */
 export async function webgpuAdapter(): Promise<AdapterInfo | null> {
   if (runtime() === 'node') {
-    let entry: string;
-    try {
-      const { createRequire } = await import('node:module');
-      entry = createRequire(import.meta.url).resolve('webgpu');
-    } catch {
-      return null;
-    }
+    const entry = await webgpuPackageEntry();
+    if (entry === undefined) return null;
     const { execFile } = await import('node:child_process');
     const { pathToFileURL } = await import('node:url');
     const env = { ...process.env, EGL_PLATFORM: process.env.EGL_PLATFORM ?? 'surfaceless' };

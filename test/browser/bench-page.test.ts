@@ -5,33 +5,22 @@ import { readFileSync, mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { validateBenchFile } from '../../src/bench/schema.ts';
-import { chromiumMissing, launch } from './chromium.ts';
-import { serve } from './server.ts';
+import { chromiumMissing, useChromium } from './chromium.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const missing = chromiumMissing();
 
 describe.skipIf(missing !== undefined)(`the benchmark page in Chromium ${missing ?? ''}`, () => {
-  let browser: Browser;
-  let server: Awaited<ReturnType<typeof serve>>;
-  beforeAll(async () => {
-    server = await serve(root);
-    browser = await launch();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const chrome = useChromium(root);
 
   it('runs the quick train-kernels and pareto suites and downloads a result file of the schema', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'paretonas-bench-page-'));
-    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true });
+    const page = await chrome.browser.newPage({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${server.url}/dist/report/bench.html`);
+    await page.goto(`${chrome.url}/dist/report/bench.html`);
     // the machine is described before anything runs
     await page.waitForFunction(`document.getElementById('machine').textContent.includes('logical cores')`);
     await page.check('#quick');

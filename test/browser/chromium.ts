@@ -2,6 +2,8 @@
 // and no network beyond the loopback test server.
 import { existsSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
+import { serve } from './server.ts';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -24,4 +26,23 @@ export async function launch(): Promise<Browser> {
       '--disable-quic', '--no-first-run', '--disable-dev-shm-usage',
     ],
   });
+}
+
+/**
+ * For a describe block: before its tests, serve `root` (and `mounts`, as serve() takes them) on
+ * the loopback and launch Chromium; after them, close both. The fields are set in beforeAll.
+ */
+export function useChromium(root: string, mounts: Record<string, string> = {}): { browser: Browser; url: string } {
+  const env = {} as { browser: Browser; url: string };
+  let server: Awaited<ReturnType<typeof serve>> | undefined;
+  beforeAll(async () => {
+    server = await serve(root, mounts);
+    env.url = server.url;
+    env.browser = await launch();
+  });
+  afterAll(async () => {
+    await env.browser?.close();
+    await server?.close();
+  });
+  return env;
 }

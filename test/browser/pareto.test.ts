@@ -1,32 +1,21 @@
 // The built package in a browser: the WebAssembly module loads through fetch, the same API answers.
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { fromRows, hypervolume, ndsort } from '../../src/index.ts';
-import { chromiumMissing, launch } from './chromium.ts';
-import { serve } from './server.ts';
+import { chromiumMissing, useChromium } from './chromium.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const missing = chromiumMissing();
 
 describe.skipIf(missing !== undefined)(`browser (Chromium) ${missing ?? ''}`, () => {
-  let browser: Browser;
-  let server: Awaited<ReturnType<typeof serve>>;
-  beforeAll(async () => {
-    server = await serve(root);
-    browser = await launch();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const chrome = useChromium(root);
 
   it('computes hypervolumes and ranks through dist/index.js, as in Node', async () => {
-    const page = await browser.newPage();
-    await page.goto(`${server.url}/test/browser/blank.html`);
+    const page = await chrome.browser.newPage();
+    await page.goto(`${chrome.url}/test/browser/blank.html`);
     // A string, so that the test runner does not rewrite the page's dynamic import.
     const res = (await page.evaluate(`(async () => {
-      const m = await import('${server.url}/dist/index.js');
+      const m = await import('${chrome.url}/dist/index.js');
       const pts = m.fromRows([[1, 5, 3], [2, 2, 4], [4, 1, 1], [3, 3, 3], [5, 5, 5]]);
       return { hv: m.hypervolume(pts, 3, [6, 6, 6]), ranks: Array.from(m.ndsort(pts, 3)), ua: navigator.userAgent };
     })()`)) as { hv: number; ranks: number[]; ua: string };

@@ -5,12 +5,10 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { runFromEvents } from '../../src/report/events.ts';
 import type { StudyEvent } from '../../src/study/events.ts';
-import { chromiumMissing, launch } from './chromium.ts';
-import { serve } from './server.ts';
+import { chromiumMissing, useChromium } from './chromium.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const FLOWERS_DIR = process.env.PARETONAS_FLOWERS_DIR ?? `${root}../shared/data/flowers17`;
@@ -24,23 +22,14 @@ const marks = `(() => window.paretonasReport.charts.front.getOption().series
   .filter((s) => s.id.startsWith('evaluations-')).reduce((n, s) => n + s.data.length, 0))()`;
 
 describe.skipIf(missing !== undefined)(`the search page in Chromium ${missing ?? ''}`, () => {
-  let browser: Browser;
-  let server: Awaited<ReturnType<typeof serve>>;
-  beforeAll(async () => {
-    server = await serve(root);
-    browser = await launch();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const chrome = useChromium(root);
 
   it('runs a 20-evaluation Branin-Currin search in the tab, downloads its journal and opens it again', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'paretonas-page-'));
-    const page = await browser.newPage({ viewport: { width: 1200, height: 900 }, acceptDownloads: true });
+    const page = await chrome.browser.newPage({ viewport: { width: 1200, height: 900 }, acceptDownloads: true });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${server.url}/dist/report/search.html`);
+    await page.goto(`${chrome.url}/dist/report/search.html`);
     await page.selectOption('#problem', 'branincurrin');
     await page.selectOption('#method', 'mobohb');
     await page.fill('#budget', '20');
@@ -74,10 +63,10 @@ describe.skipIf(missing !== undefined)(`the search page in Chromium ${missing ??
   }, 120_000);
   /** Run a CNN search in the page with the given form values; returns the tells of its journal. */
   async function cnnSearch(fields: Record<string, string>, files: string[], expectTrials: number) {
-    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    const page = await chrome.browser.newPage({ viewport: { width: 1200, height: 900 } });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${server.url}/dist/report/search.html`);
+    await page.goto(`${chrome.url}/dist/report/search.html`);
     await page.selectOption('#problem', fields.problem);
     expect(await page.locator('#cnn').isVisible()).toBe(true);
     await page.selectOption('#method', fields.method);
@@ -148,8 +137,8 @@ describe.skipIf(missing !== undefined)(`the search page in Chromium ${missing ??
   }, 300_000);
 
   it('names the missing data files instead of starting', async () => {
-    const page = await browser.newPage();
-    await page.goto(`${server.url}/dist/report/search.html`);
+    const page = await chrome.browser.newPage();
+    await page.goto(`${chrome.url}/dist/report/search.html`);
     await page.selectOption('#problem', 'flowers');
     await page.setInputFiles('#data', [join(FLOWERS_DIR, 'x_train.npy')]);
     await page.click('#run');

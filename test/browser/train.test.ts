@@ -1,37 +1,26 @@
 // Training in a browser: headless Chromium runs the built package, on its WebGPU (SwiftShader)
 // and on the WebAssembly CPU backend.
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { chromiumMissing, launch } from './chromium.ts';
-import { serve } from './server.ts';
+import { describe, expect, it } from 'vitest';
+import { chromiumMissing, useChromium } from './chromium.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const FLOWERS_DIR = process.env.PARETONAS_FLOWERS_DIR ?? `${root}../shared/data/flowers17`;
 const missing = chromiumMissing();
 
 describe.skipIf(missing !== undefined)(`browser training (Chromium) ${missing ?? ''}`, () => {
-  let browser: Browser;
-  let server: Awaited<ReturnType<typeof serve>>;
-  beforeAll(async () => {
-    server = await serve(root, { '/data/': FLOWERS_DIR });
-    browser = await launch();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const chrome = useChromium(root, { '/data/': FLOWERS_DIR });
 
   it.for<[string, RegExp]>([
     ['webgpu', /\[navigator\.gpu\]/],
     ['wasm', /^WebAssembly SIMD \(relaxed/],
   ])('trains a small CNN on Flowers on %s: the loss falls', { timeout: 300_000 }, async ([device, described]) => {
-    const page = await browser.newPage();
-    await page.goto(`${server.url}/test/browser/blank.html`);
+    const page = await chrome.browser.newPage();
+    await page.goto(`${chrome.url}/test/browser/blank.html`);
     const r = (await page.evaluate(`(async () => {
-      const m = await import('${server.url}/dist/index.js');
+      const m = await import('${chrome.url}/dist/index.js');
       const losses = [];
-      const p = new m.CnnProblem('flowers', { dataDir: '${server.url}/data/', device: '${device}', subset: { train: 128, val: 68, test: 68 }, onEpoch: (e) => losses.push(e.loss) });
+      const p = new m.CnnProblem('flowers', { dataDir: '${chrome.url}/data/', device: '${device}', subset: { train: 128, val: 68, test: 68 }, onEpoch: (e) => losses.push(e.loss) });
       const c = p.space.defaultConfig();
       delete c.n_conv_1; delete c.n_conv_2; delete c.n_fc_1; delete c.n_fc_2;
       Object.assign(c, { n_conv_l: 1, n_conv_0: 16, n_fc_l: 1, n_fc_0: 32, global_avg_pooling: false, batch_norm: true, kernel_size: 3, batch_size: 32, lr_init: 0.003 });

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +13,8 @@ import { suiteNames } from '../../src/bench/run.ts';
 // fetches the package's dependencies (bullmq, ioredis) from the npm cache or the registry.
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const MOOCORE_BIN = process.env.MOOCORE_BIN;
+/** the version of Dawn's 'webgpu' package this clone develops against */
+const WEBGPU_VERSION = (JSON.parse(readFileSync(join(root, 'node_modules/webgpu/package.json'), 'utf8')) as { version: string }).version;
 
 function sh(cmd: string, args: string[], cwd: string) {
   const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', maxBuffer: 1 << 26 });
@@ -39,16 +41,17 @@ describe('the packed package', () => {
     }
     spawnSync('mkdir', [app]);
     writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'paretonas-pack-test', private: true }));
-    const inst = sh('npm', ['install', join(dir, info.filename), '--no-audit', '--no-fund', '--prefer-offline'], app);
+    // with the optional 'webgpu' package (Dawn), as a user who trains on WebGPU installs it
+    const inst = sh('npm', ['install', join(dir, info.filename), `webgpu@${WEBGPU_VERSION}`, '--no-audit', '--no-fund', '--prefer-offline'], app);
     expect(inst.code, inst.err).toBe(0);
     installed = true;
   }
 
   const bench = (args: string[]) => sh('npx', ['--no-install', 'paretonas', 'bench', ...args], app);
 
-  it('npx paretonas bench --quick --json runs every suite from the installed tarball and prints a valid result file', () => {
+  it('npx paretonas bench --quick --json runs every suite from the installed tarball, on the software WebGPU adapter too, and prints a valid result file', () => {
     install();
-    const r = bench(['--quick', '--json']);
+    const r = bench(['--quick', '--json', '--software-gpu']);
     expect(r.code, r.err).toBe(0);
     const f = validateBenchFile(JSON.parse(r.out), 'npx paretonas bench --quick --json');
     expect(f.suites).toEqual(suiteNames());
@@ -56,6 +59,11 @@ describe('the packed package', () => {
     for (const s of f.suites) expect(f.results.some((x) => x.suite === s) || f.skipped.some((x) => x.suite === s), s).toBe(true);
     for (const x of f.results) expect(x.median, `${x.suite} ${x.case}`).toBeGreaterThan(0);
     for (const a of f.anchors) expect(a.status, a.name).toBe('absent');
+    // this machine's WebGPU is a software adapter (Mesa's llvmpipe in CI): described, and timed with --software-gpu
+    expect(f.machine.webgpu?.software).toBe(true);
+    const gpuRows = f.results.filter((x) => x.backend === 'webgpu');
+    expect(gpuRows.some((x) => x.suite === 'train-kernels')).toBe(true);
+    for (const x of gpuRows) expect(x.adapter).toBe(f.machine.webgpu!.name);
   });
 
   it.skipIf(!SKLEARN_PYTHON)('the installed package finds its scikit-learn helper script (needs GP_PYTHON or python3 with scikit-learn)', () => {
