@@ -6,7 +6,7 @@
 export const BENCH_SCHEMA = 'paretonas-bench/1';
 
 /** Units a result may be in. Times are seconds; rates are per second. */
-export type BenchUnit = 's' | 'GFLOP/s' | 'images/s' | 'evaluations/s';
+export type BenchUnit = 's' | 'GFLOP/s' | 'GB/s' | 'images/s' | 'evaluations/s';
 
 /** Whether a larger number is better for this unit (rates) or a smaller one (times). */
 export function higherIsBetter(unit: BenchUnit): boolean {
@@ -157,7 +157,7 @@ export function validateBenchFile(x: unknown, what = 'bench file'): BenchFile {
     const p = `results[${i}]`;
     const r = obj(v, p);
     for (const k of ['suite', 'case', 'backend', 'check']) if (!isStr(r[k])) fail(`${p}.${k}`, 'a string');
-    if (!['s', 'GFLOP/s', 'images/s', 'evaluations/s'].includes(r.unit as string)) fail(`${p}.unit`, "one of 's', 'GFLOP/s', 'images/s', 'evaluations/s'");
+    if (!['s', 'GFLOP/s', 'GB/s', 'images/s', 'evaluations/s'].includes(r.unit as string)) fail(`${p}.unit`, "one of 's', 'GFLOP/s', 'GB/s', 'images/s', 'evaluations/s'");
     for (const k of ['first', 'median', 'p90']) if (!isNum(r[k]) || (r[k] as number) < 0) fail(`${p}.${k}`, 'a non-negative number');
     if (!Number.isInteger(r.runs) || (r.runs as number) < 1) fail(`${p}.runs`, 'a positive integer');
     const s = obj(r.shape, `${p}.shape`);

@@ -48,7 +48,7 @@ export function dashboardHtml(source: string, script = reportScript()): string {
 <title>paretonas dashboard: ${escapeHtml(source)}</title><style>${STYLE}</style></head>
 <body>
 <h1>paretonas dashboard: ${escapeHtml(source)}</h1>
-<p><a href="dist/report/search.html" id="search-page">Run a search in a browser tab</a> (synthetic problems; download its journal to keep it)</p>
+<p><a href="dist/report/search.html" id="search-page">Run a search in a browser tab</a> (synthetic problems, or Flowers / Fashion-MNIST from data files you choose; download its journal to keep it) · <a href="dist/report/bench.html" id="bench-page">Benchmark this browser</a></p>
 <div id="studies"></div><p id="live"></p>
 ${VIEWS}
 <script>${scriptText(script)}</script>

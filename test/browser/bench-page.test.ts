@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { validateBenchFile } from '../../src/bench/schema.ts';
+import { MEMORY_BOUND_KERNELS } from '../../src/bench/suites/train-memory.ts';
 import { chromiumMissing, useChromium } from './chromium.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -38,10 +39,10 @@ describe.skipIf(missing !== undefined)(`the benchmark page in Chromium ${missing
     expect(f.machine.runtime).toBe('browser');
     expect(f.machine.webgpu?.software).toBe(true);
     const kernels = f.results.filter((r) => r.suite === 'train-kernels');
-    for (const backend of ['wasm', 'webgpu']) {
-      const rows = kernels.filter((r) => r.backend === backend);
-      expect(new Set(rows.map((r) => r.case)), backend).toEqual(new Set(['conv forward', 'conv grad-input', 'conv grad-weight', 'dense forward', 'dense backward', 'sgemm']));
-    }
+    const gemmBound = ['conv forward', 'conv grad-input', 'conv grad-weight', 'dense forward', 'dense backward', 'sgemm'];
+    expect(new Set(kernels.filter((r) => r.backend === 'wasm').map((r) => r.case)), 'wasm').toEqual(new Set(gemmBound));
+    // on WebGPU the memory-bound kernels too (GB/s)
+    expect(new Set(kernels.filter((r) => r.backend === 'webgpu').map((r) => r.case)), 'webgpu').toEqual(new Set([...gemmBound, ...MEMORY_BOUND_KERNELS]));
     expect(kernels.filter((r) => r.backend === 'webgpu').every((r) => r.adapter === f.machine.webgpu?.name)).toBe(true);
     expect(f.results.some((r) => r.suite === 'pareto')).toBe(true);
     for (const r of f.results) {

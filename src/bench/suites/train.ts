@@ -481,6 +481,11 @@ async function runTrainKernels(ctx: SuiteContext): Promise<SuiteOutput> {
           loaded.free();
         }
       }
+      if (gpu && !('reason' in g)) {
+        ctx.log('train-kernels: memory-bound kernels on webgpu');
+        const { memoryBoundKernels } = await import('./train-memory.ts');
+        out.results.push(...await memoryBoundKernels(g.gpu, b.adapter!, ctx, ctx.quick || b.software === true, (run) => timeKernel(run, warmS, runs, budgetS)));
+      }
     }
   } finally {
     for (const b of backends) b.dispose();
@@ -491,7 +496,7 @@ async function runTrainKernels(ctx: SuiteContext): Promise<SuiteOutput> {
 
 export const trainKernelsSuite: Suite = {
   name: 'train-kernels',
-  description: 'GFLOP/s of the training kernels (conv, dense, SGEMM ceiling) in WebAssembly and on WebGPU, checked against float64 twins',
+  description: 'GFLOP/s of the training kernels (conv, dense, SGEMM ceiling) in WebAssembly and on WebGPU, GB/s of the memory-bound ones (batchnorm, max pooling, Adam) on WebGPU, checked against float64 twins',
   run: runTrainKernels,
 };
 

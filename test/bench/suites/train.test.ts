@@ -5,6 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { trainKernelsSuite, trainSuite } from '../../../src/bench/suites/train.ts';
+import { MEMORY_BOUND_KERNELS } from '../../../src/bench/suites/train-memory.ts';
 import type { SuiteContext } from '../../../src/bench/harness.ts';
 import { probeHardwareAdapter } from '../../../src/platform/gpu.ts';
 import { acquireGpu } from '../../../src/gpu/device.ts';
@@ -23,7 +24,7 @@ describe('the train-kernels suite', () => {
     expect(new Set(wasm.map((r) => r.case))).toEqual(new Set(KERNELS));
     for (const r of out.results) {
       expect(r.suite).toBe('train-kernels');
-      expect(r.unit).toBe('GFLOP/s');
+      expect(r.unit).toBe((MEMORY_BOUND_KERNELS as readonly string[]).includes(r.case) ? 'GB/s' : 'GFLOP/s');
       expect(r.check, `${r.backend} ${r.case}`).toMatch(/^matches its float64 twin \w+/);
       expect(r.median).toBeGreaterThan(0);
       expect(r.first).toBeGreaterThan(0);
@@ -39,7 +40,9 @@ describe('the train-kernels suite', () => {
   it.skipIf(!softwareAdapter)('times the kernels on the software WebGPU adapter when asked (softwareGpu)', async () => {
     const out = await trainKernelsSuite.run(ctx({ softwareGpu: true }));
     const gpu = out.results.filter((r) => r.backend === 'webgpu');
-    expect(new Set(gpu.map((r) => r.case))).toEqual(new Set(KERNELS));
+    // the GEMM-bound kernels in GFLOP/s, and on WebGPU the memory-bound ones in GB/s
+    expect(new Set(gpu.map((r) => r.case))).toEqual(new Set([...KERNELS, ...MEMORY_BOUND_KERNELS]));
+    for (const r of gpu) expect(r.unit, r.case).toBe((MEMORY_BOUND_KERNELS as readonly string[]).includes(r.case) ? 'GB/s' : 'GFLOP/s');
     expect(out.adapter?.software).toBe(true);
     for (const r of gpu) {
       expect(r.adapter).toBe(out.adapter?.name);
