@@ -31,6 +31,8 @@ export interface ReportRun {
   front: number[];
   /** the hyperparameters, in the search space's order */
   params: string[];
+  /** those the space samples on a log scale (learning rates, ...): their axes are logarithmic */
+  logParams?: string[];
   trials: ReportTrial[];
 }
 

@@ -39,7 +39,9 @@ export function runFromEvents(events: readonly StudyEvent[], where: string): Rep
       name: `${meta.method}${seed !== undefined ? ' seed ' + seed : ''}`, dir: where, method: meta.method, seed, problem: meta.problem,
       objectives: meta.objectiveNames, directions: meta.directions, referencePoint: meta.referencePoint,
       hypervolume: archive.hypervolume, elapsedSeconds: (last - study.time) / 1000, hvHistory, front,
-      params: meta.space.hyperparameters.map((h) => h.name), trials,
+      params: meta.space.hyperparameters.map((h) => h.name),
+      logParams: meta.space.hyperparameters.filter((h) => (h as { log?: boolean }).log === true).map((h) => h.name),
+      trials,
     };
   } finally {
     archive.dispose();

@@ -160,6 +160,7 @@ function parallelChart(node: HTMLElement, data: ReportData, colourBy: number): e
   const chart = echarts.init(node);
   const r0 = data.runs[0];
   const params = r0.params;
+  const logged = new Set(r0.logParams ?? []);
   // Categorical (and boolean) hyperparameters get category axes with the values seen.
   const categories = params.map((p) => {
     const seen = new Set<string>();
@@ -171,7 +172,9 @@ function parallelChart(node: HTMLElement, data: ReportData, colourBy: number): e
     return numeric ? undefined : [...seen].sort();
   });
   const axes = [
-    ...params.map((p, i) => (categories[i] ? { dim: i, name: p, type: 'category', data: categories[i] } : { dim: i, name: p, type: 'value', scale: true })),
+    // a log-scaled hyperparameter (a learning rate from 1e-5 to 1) on a linear axis crowds near 0
+    ...params.map((p, i) => (categories[i] ? { dim: i, name: p, type: 'category', data: categories[i] }
+      : logged.has(p) ? { dim: i, name: `${p} (log)`, type: 'log', logBase: 10 } : { dim: i, name: p, type: 'value', scale: true })),
     ...r0.objectives.map((o, k) => ({ dim: params.length + k, name: o, type: 'value', scale: true })),
   ];
   let lo = Infinity, hi = -Infinity;

@@ -127,6 +127,12 @@ describe.skipIf(missing !== undefined)(`paretonas report --html in Chromium ${mi
     const drawn = await p.evaluate(`window.paretonasReport.charts.curve.getOption().series[0].data.map((d) => d[1])`);
     expect(drawn).toEqual(losses);
     expect(await p.locator('#details pre').textContent()).toContain('training curve: 4 epochs');
+    // the hyperparameters the space samples on a log scale (lr_init, the widths, ...) get logarithmic parallel axes, the others not
+    const axes = (await p.evaluate(`window.paretonasReport.charts.parallel.getOption().parallelAxis.map((a) => [a.name, a.type])`)) as [string, string][];
+    const study = events.find((e) => e.type === 'study') as Extract<(typeof events)[number], { type: 'study' }>;
+    const logged = study.meta.space.hyperparameters.filter((h) => (h as { log?: boolean }).log === true).map((h) => h.name);
+    expect(logged).toContain('lr_init');
+    expect(axes.filter(([, t]) => t === 'log').map(([n]) => n).sort()).toEqual(logged.map((n) => `${n} (log)`).sort());
     await p.close();
   }, 120_000);
 
