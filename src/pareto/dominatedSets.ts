@@ -42,25 +42,66 @@ function frontOf(p: Float64Array, d: number): Float64Array {
   return out;
 }
 
+/** The smallest value of each objective over a set's rows. */
+function minima(p: Float64Array, d: number): Float64Array {
+  const lo = new Float64Array(d).fill(Infinity);
+  for (let i = 0; i < p.length; i++) if (p[i] < lo[i % d]) lo[i % d] = p[i];
+  return lo;
+}
+
+/** A set, its distinct non-dominated rows, and the minimum of each objective. */
+interface Prepared {
+  set: Float64Array;
+  front: Float64Array;
+  min: Float64Array;
+}
+
+function prepare(set: Float64Array, front: Float64Array, d: number): Prepared {
+  return { set, front, min: minima(front, d) };
+}
+
+/** Pairs of rows below which covers() compares every pair directly instead of calling the kernel. */
+const DIRECT_PAIRS = 1 << 14;
+
 /**
- * Whether a weakly dominates front (every row of `front` is dominated by or equal to a row of a).
- * `front` must be distinct and mutually non-dominated: then, with a's rows first, the non-dominated
- * kernel (duplicates: first kept) drops exactly the rows of front that a weakly dominates.
+ * Whether a weakly dominates b's front (every row of it is dominated by or equal to a row of a).
+ * Only a's front can matter: a row of a that weakly dominates q is itself weakly dominated by a
+ * row of a's front, which then weakly dominates q too.
+ * First a test in O(d): the row of b's front with the least value of an objective needs a row of
+ * a no greater there, so a's minimum must not exceed b's in any objective. Most pairs of
+ * incomparable sets fail it. Small fronts are then compared pair by pair (a kernel call costs
+ * more than a few thousand comparisons). Larger ones go through the non-dominated kernel: with
+ * a's rows first, it drops exactly the rows of b's front (distinct, mutually non-dominated) that
+ * a weakly dominates (duplicates: the first kept).
  */
-function coversFront(a: Float64Array, front: Float64Array, d: number): boolean {
-  if (front.length === 0) return true;
-  if (a.length === 0) return false;
-  const both = new Float64Array(a.length + front.length);
-  both.set(a);
-  both.set(front, a.length);
+function covers(a: Prepared, b: Prepared, d: number): boolean {
+  const fa = a.front, fb = b.front;
+  if (fb.length === 0) return true;
+  if (fa.length === 0) return false;
+  for (let i = 0; i < d; i++) if (a.min[i] > b.min[i]) return false;
+  if ((fa.length / d) * (fb.length / d) <= DIRECT_PAIRS) {
+    for (let q = 0; q < fb.length; q += d) {
+      let covered = false;
+      for (let p = 0; p < fa.length && !covered; p += d) {
+        let k = 0;
+        while (k < d && fa[p + k] <= fb[q + k]) k++;
+        covered = k === d;
+      }
+      if (!covered) return false;
+    }
+    return true;
+  }
+  const both = new Float64Array(fa.length + fb.length);
+  both.set(fa);
+  both.set(fb, fa.length);
   const keep = isNonDominated(both, d, { keepDuplicates: false });
-  for (let i = a.length / d; i < keep.length; i++) if (keep[i]) return false;
+  for (let i = fa.length / d; i < keep.length; i++) if (keep[i]) return false;
   return true;
 }
 
 /** 1: a is better than b (a weakly dominates b, b not a); -1: b is better; 0: neither. */
-function compareFronts(a: Float64Array, fa: Float64Array, b: Float64Array, fb: Float64Array, d: number): -1 | 0 | 1 {
-  const ab = coversFront(a, fb, d), ba = coversFront(b, fa, d);
+function compareFronts(a: Prepared, b: Prepared, d: number): -1 | 0 | 1 {
+  const ab = covers(a, b, d), ba = covers(b, a, d);
   return ab && !ba ? 1 : ba && !ab ? -1 : 0;
 }
 
@@ -68,8 +109,9 @@ function compareFronts(a: Float64Array, fa: Float64Array, b: Float64Array, fb: F
  * Compare two point sets by the "better" relation of Zitzler et al. (2003): a is better than b
  * when every point of b is weakly dominated by (no better than, in every objective) some point of
  * a, and not the other way round. Returns 1 when a is better, -1 when b is better, 0 when the
- * sets are incomparable or equal as sets. Uses the non-dominated kernel (isNonDominated) on the
- * union of one set and the front of the other: O(n log n) for d <= 3.
+ * sets are incomparable or equal as sets. Each direction is a test of the objectives' minima
+ * (O(d)), then, for fronts of up to 2^14 pairs of rows, a comparison of every pair, else the
+ * non-dominated kernel (isNonDominated) on the union of the two fronts: O(n log n) for d <= 3.
  *
  * @param a, b row-major sets of nObj objectives (either may be empty: an empty set is beaten by
  *   any non-empty one)
@@ -83,7 +125,7 @@ export function compareSets(a: PointData, b: PointData, nObj: number, options?: 
   checkPoints(fn, 'b', b, d, true);
   const sign = objectiveSigns(fn, checkOptions<ObjectiveOptions>(fn, options).maximise, d);
   const A = signed(a, sign, d), B = signed(b, sign, d);
-  return compareFronts(A, frontOf(A, d), B, frontOf(B, d), d);
+  return compareFronts(prepare(A, frontOf(A, d), d), prepare(B, frontOf(B, d), d), d);
 }
 
 /**
@@ -105,7 +147,8 @@ export function firstDominatedPoint(points: PointData, nObj: number, options?: O
  * than the second (see compareSets), as counts and percentages, and for each group how often
  * its sets are beaten (its rank; lower is better).
  *
- * Complexity: one compareSets per pair of sets, i.e. O(P (n log n)) for d <= 3 (P pairs).
+ * Complexity: one comparison per pair of sets (see compareSets), the sets' fronts and minima
+ * computed once; O(P (n log n)) for d <= 3 at worst (P pairs).
  *
  * @param groups groups[k] = the sets of group k, each a row-major set of nObj objectives
  * @param options maximise; check (default true): every set must be non-dominated and free of
@@ -126,11 +169,10 @@ export function dominatedSets(groups: readonly (readonly PointData[])[], nObj: n
   if (!Array.isArray(groups) || groups.length < 2) {
     throw new RangeError(`${fn}: groups must be an array of at least two groups of sets, got ${Array.isArray(groups) ? `${groups.length}` : typeof groups}`);
   }
-  const sets: Float64Array[][] = [], fronts: Float64Array[][] = [];
+  const sets: Prepared[][] = [];
   groups.forEach((g, k) => {
     if (!Array.isArray(g) || g.length === 0) throw new RangeError(`${fn}: groups[${k}] must be a non-empty array of sets`);
     sets.push([]);
-    fronts.push([]);
     g.forEach((s, i) => {
       checkPoints(fn, `groups[${k}][${i}]`, s, d);
       const p = signed(s, sign, d);
@@ -139,8 +181,7 @@ export function dominatedSets(groups: readonly (readonly PointData[])[], nObj: n
         const at = isNonDominated(p, d, { keepDuplicates: false }).indexOf(0);
         throw new RangeError(`${fn}: groups[${k}][${i}]: point ${at} is dominated or duplicated (pass check: false to compare anyway)`);
       }
-      sets[k].push(p);
-      fronts[k].push(f);
+      sets[k].push(prepare(p, f, d));
     });
   });
   const m = groups.length;
@@ -149,7 +190,7 @@ export function dominatedSets(groups: readonly (readonly PointData[])[], nObj: n
     for (let j = k + 1; j < m; j++) {
       for (let a = 0; a < sets[k].length; a++) {
         for (let b = 0; b < sets[j].length; b++) {
-          const r = compareFronts(sets[k][a], fronts[k][a], sets[j][b], fronts[j][b], d);
+          const r = compareFronts(sets[k][a], sets[j][b], d);
           if (r > 0) better[k][j]++;
           else if (r < 0) better[j][k]++;
         }

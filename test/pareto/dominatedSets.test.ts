@@ -46,6 +46,38 @@ describe('compareSets', () => {
       }
     }
   });
+  it('agrees with brute force on large fronts too, which go through the non-dominated kernel (d = 2, 3)', () => {
+    // fronts of about 300 points (integer points of a simplex: mutually non-dominated): more than
+    // 2^14 pairs, past the pair-by-pair path; one set a perturbed or thinned copy of the other,
+    // or another front, so that every outcome occurs
+    const rng = new Rng(11);
+    const simplex = (d: number) => {
+      const p = new Float64Array(300 * d);
+      for (let i = 0; i < 300; i++) {
+        let sum = 0;
+        for (let k = 0; k < d - 1; k++) sum += p[i * d + k] = rng.int(400);
+        p[i * d + d - 1] = 2000 - sum;
+      }
+      return nonDominatedPoints(p, d, { keepDuplicates: false });
+    };
+    const seen = new Set<number>();
+    for (const d of [2, 3]) {
+      for (let t = 0; t < 24; t++) {
+        const a = simplex(d);
+        let b: Float64Array;
+        if (t % 4 === 0) b = a.slice();
+        else if (t % 4 === 1) b = a.map((v) => v + (rng.random() < 0.02 ? 1 : 0)); // a few points worse: a is better
+        else if (t % 4 === 2) b = a.filter((_, i) => Math.floor(i / d) % 3 !== 0); // a subset: a is better
+        else b = simplex(d);
+        expect(a.length / d * (b.length / d), `d=${d} t=${t}: fronts large enough for the kernel path`).toBeGreaterThan(1 << 14);
+        const want = betterOracle(a, b, d);
+        seen.add(want);
+        expect(compareSets(a, b, d), `d=${d} t=${t}`).toBe(want);
+        expect(compareSets(b, a, d), `d=${d} t=${t} (swapped)`).toBe(want === 0 ? 0 : -want);
+      }
+    }
+    expect(seen.has(1)).toBe(true);
+  });
 });
 
 describe('dominatedSets', () => {
