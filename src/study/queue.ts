@@ -53,6 +53,11 @@ export function checkTrialJob(data: unknown): TrialJobData {
  * A problem whose evaluations run on the queue's workers. Its space, objectives and budgets are
  * those of the local instance (which never loads data or evaluates here).
  */
+/** How often a driver reads a running job's state from Redis (see QueueProblem.poll). */
+const POLL_MS = 2000;
+
+type JobResult = { values: number[]; metrics?: Record<string, number | string> };
+
 export class QueueProblem implements Problem {
   readonly name: string;
   readonly space: Problem['space'];
@@ -118,13 +123,17 @@ export class QueueProblem implements Problem {
       if (id === job.id && p && typeof p === 'object') onProgress!(p as TrainingProgress);
     };
     if (onProgress) this.events.on('progress', progress);
-    const done = (job.waitUntilFinished(this.events) as Promise<{ values: number[]; metrics?: Record<string, number | string> }>)
-      .finally(() => {
-        if (onProgress) this.events.off('progress', progress);
-      });
+    let finished = false;
+    const done = Promise.race([
+      job.waitUntilFinished(this.events) as Promise<JobResult>,
+      this.poll(job.id!, () => finished),
+    ]).finally(() => {
+      finished = true;
+      if (onProgress) this.events.off('progress', progress);
+    });
     const signal = options.signal;
     const r = signal
-      ? await new Promise<{ values: number[]; metrics?: Record<string, number | string> }>((resolve, reject) => {
+      ? await new Promise<JobResult>((resolve, reject) => {
         // the driver stops waiting; the job goes on, and a resumed driver re-attaches to it
         const onAbort = () => reject(signal.reason ?? new Error('aborted'));
         if (signal.aborted) return onAbort();
@@ -135,7 +144,29 @@ export class QueueProblem implements Problem {
     return { values: r.values, metrics: r.metrics };
   }
 
+  /**
+   * The job's result read from Redis every POLL_MS, beside the completion event: a job that
+   * finishes within milliseconds of being added can finish before the event stream is read (a
+   * 10-trial search over TLS once waited forever for 8 such events). Settles only when the job has
+   * finished; gives up silently once `stop()` is true (the event came first, or the queue closes).
+   */
+  private async poll(jobId: string, stop: () => boolean): Promise<JobResult> {
+    for (;;) {
+      // unref'd: a finished search does not wait for the next poll to exit
+      await new Promise((r) => (setTimeout(r, POLL_MS) as { unref?: () => void }).unref?.());
+      if (stop() || this.closing) return new Promise<never>(() => {});
+      const j = await this.queue.getJob(jobId).catch(() => undefined);
+      if (!j) continue;
+      const state = await j.getState().catch(() => 'unknown');
+      if (state === 'completed') return j.returnvalue as JobResult;
+      if (state === 'failed') throw new Error(j.failedReason || `job ${jobId} failed`);
+    }
+  }
+
+  private closing = false;
+
   async dispose(): Promise<void> {
+    this.closing = true;
     await Promise.allSettled([this.queue.close(), this.events.close()]);
   }
 }

@@ -205,4 +205,24 @@ describe('trials on a Redis queue', () => {
       await q.dispose();
     }
   });
+
+  it('a driver that misses a job\'s completion event still gets its result (read from Redis)', async (ctx) => {
+    if (!server) return ctx.skip(skip);
+    const w = worker();
+    await until(() => w.log.some((l) => /taking jobs/.test(l)), 20, 'the worker');
+    const { Zdt1 } = await import('../../src/problems/synthetic.ts');
+    const local = new Zdt1(6);
+    const q = await QueueProblem.create(server.url, local, { nVars: 6 });
+    q.run = `missed${Date.now()}`;
+    try {
+      // the event stream closed: no completion event can arrive, as when a job finishes before
+      // the driver's stream is read
+      await (q as unknown as { events: QueueEvents }).events.close();
+      const config = local.space.defaultConfig();
+      const r = await q.evaluate(config, { id: '0', seed: 1 });
+      expect(Array.from(r.values)).toEqual(Array.from((await local.evaluate(config, { seed: 1 })).values));
+    } finally {
+      await q.dispose();
+    }
+  });
 });
