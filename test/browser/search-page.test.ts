@@ -30,6 +30,7 @@ describe.skipIf(missing !== undefined)(`the search page in Chromium ${missing ??
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(`${chrome.url}/dist/report/search.html`);
+    await page.waitForFunction('window.paretonasSearch !== undefined');
     await page.selectOption('#problem', 'branincurrin');
     await page.selectOption('#method', 'mobohb');
     await page.fill('#budget', '20');
@@ -53,6 +54,8 @@ describe.skipIf(missing !== undefined)(`the search page in Chromium ${missing ??
     expect(run.trials.length).toBe(20);
 
     await page.reload();
+    // the page's module must have attached its listeners before the file is chosen
+    await page.waitForFunction('window.paretonasSearch !== undefined');
     await page.setInputFiles('#open', file);
     await page.waitForFunction(`document.getElementById('status').textContent.includes('20 trials')`);
     expect(await page.evaluate(marks)).toBe(drawn);
@@ -67,6 +70,7 @@ describe.skipIf(missing !== undefined)(`the search page in Chromium ${missing ??
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(`${chrome.url}/dist/report/search.html`);
+    await page.waitForFunction('window.paretonasSearch !== undefined');
     await page.selectOption('#problem', fields.problem);
     expect(await page.locator('#cnn').isVisible()).toBe(true);
     await page.selectOption('#method', fields.method);
@@ -139,6 +143,7 @@ describe.skipIf(missing !== undefined)(`the search page in Chromium ${missing ??
   it('names the missing data files instead of starting', async () => {
     const page = await chrome.browser.newPage();
     await page.goto(`${chrome.url}/dist/report/search.html`);
+    await page.waitForFunction('window.paretonasSearch !== undefined');
     await page.selectOption('#problem', 'flowers');
     await page.setInputFiles('#data', [join(FLOWERS_DIR, 'x_train.npy')]);
     await page.click('#run');

@@ -72,7 +72,9 @@ describe.each(CONTRACT_METHODS)('contract: $label', ({ name, options }) => {
       return evaluate(t);
     }, { maxSeconds: 0.4 });
     const took = (performance.now() - t0) / 1000;
-    expect(took).toBeGreaterThanOrEqual(0.4);
+    // the study ran until its time was up (within a millisecond: a CI run once measured 0.39976 s
+    // here, the study's timer and this clock disagreeing by 0.24 ms)
+    expect(took).toBeGreaterThanOrEqual(0.399);
     // no trial is asked once the study's time is up (the last one asked before may still finish)
     expect(timed.trials.every((t) => t.askedAt < 0.4)).toBe(true);
     expect(timed.trials.length).toBeGreaterThan(3);
