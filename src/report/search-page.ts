@@ -8,6 +8,7 @@
 // trials.jsonl, which `paretonas report` and the dashboard read) and opened again in the page.
 import { getMethod, methodOptions } from '../optimizers/index.ts';
 import { probeHardwareAdapter } from '../platform/gpu.ts';
+import { availableParallelism } from '../platform/worker.ts';
 import { CnnProblem, type CnnProblemOptions } from '../problems/cnn.ts';
 import { PooledProblem } from '../problems/pool.ts';
 import { BraninCurrin, Dtlz2, Zdt1, Zdt2, Zdt3 } from '../problems/synthetic.ts';
@@ -114,7 +115,7 @@ async function openProblem(name: string, method: string): Promise<Opened> {
 
 /** One training per core, leaving one for the page (at least one). */
 function defaultWorkers(): number {
-  return Math.max(1, Math.min(8, (navigator.hardwareConcurrency || 2) - 1));
+  return Math.max(1, Math.min(8, availableParallelism() - 1));
 }
 
 async function start(): Promise<void> {

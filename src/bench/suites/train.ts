@@ -32,6 +32,7 @@ import { networkSpec, type NetworkSpec } from '../../train/network.ts';
 import { conv2dForwardReference, conv2dGradInputReference, conv2dGradWeightReference } from '../../train/reference/conv2d.ts';
 import { denseBackwardReference, denseForwardReference } from '../../train/reference/dense.ts';
 import { networkForwardReference } from '../../train/reference/network.ts';
+import { softmaxCrossEntropyReference } from '../../train/reference/softmax-cross-entropy.ts';
 import { trainAndEvaluate } from '../../train/trainer.ts';
 import { TrainModule, type SimdFlavour } from '../../train/wasm/module.ts';
 import { measure, median, quantile, resultFrom, type Suite, type SuiteContext, type SuiteOutput, type Timing } from '../harness.ts';
@@ -383,12 +384,9 @@ async function checkKernels(b: KernelBackend, l: KernelLayer, twins: () => { inp
   }
 }
 
-/** A timed sample lasts at least this long: browsers round performance.now() to 0.1 ms. */
-const MIN_SAMPLE_MS = 2;
-
 /**
- * The first call, then (WebAssembly) untimed calls until V8 has tiered the code up, then warm
- * samples of as many calls as last MIN_SAMPLE_MS, divided by that count.
+ * The first call, then (WebAssembly) untimed calls until V8 has tiered the code up, then the warm
+ * samples of measure() (which repeats a short call within a sample until the clock can see it).
  */
 async function timeKernel(run: () => void | Promise<void>, warmS: number, runs: number, budgetS: number): Promise<Timing> {
   let t0 = now();
@@ -398,20 +396,9 @@ async function timeKernel(run: () => void | Promise<void>, warmS: number, runs: 
   // microsecond kernel would be timed on its Liftoff code
   t0 = now();
   for (let i = 0; i < 1000 && now() - t0 < warmS * 1000; i++) await run();
-  let calls = 1;
-  for (;;) {
-    t0 = now();
-    for (let i = 0; i < calls; i++) await run();
-    const ms = now() - t0;
-    if (ms >= MIN_SAMPLE_MS || calls >= 1 << 16) break;
-    calls *= ms > 0 ? Math.min(16, Math.ceil((1.5 * MIN_SAMPLE_MS) / ms)) : 16;
-  }
-  const t = await measure(async () => {
-    for (let i = 0; i < calls; i++) await run();
-  }, { runs, budgetS, minRuns: Math.min(3, runs) });
-  const per = (x: number) => x / calls;
+  const t = await measure(run, { runs, budgetS, minRuns: Math.min(3, runs) });
   // a first call shorter than the clock's resolution reads 0: a warm call's time is the best guess
-  return { first: first > 0 ? first : per(t.median), median: per(t.median), p90: per(t.p90), times: t.times.map(per) };
+  return { ...t, first: first > 0 ? first : t.median };
 }
 
 /** The WebGPU adapter the suites may use, or the reason there is none. */
@@ -568,19 +555,6 @@ export interface TrainingRun {
   rssMiB?: number;
 }
 
-/** Mean hard cross-entropy of logits [n, classes] against labels, in float64. */
-function crossEntropy(logits: Float64Array, labels: Int32Array, classes: number): number {
-  let sum = 0;
-  for (let i = 0; i < labels.length; i++) {
-    const row = logits.subarray(i * classes, (i + 1) * classes);
-    const max = Math.max(...row);
-    let z = 0;
-    for (const v of row) z += Math.exp(v - max);
-    sum += Math.log(z) + max - row[labels[i]];
-  }
-  return sum / labels.length;
-}
-
 /**
  * Train `job` on synthetic Flowers-shaped data and time its epochs. The check: every epoch's loss
  * is finite, and the trained network's validation loss on the backend matches its float64 forward
@@ -601,7 +575,7 @@ export async function runTraining(job: TrainingJob, gpuDevice?: GPUDevice): Prom
         epochs: job.epochs, batchSize: net.batchSize, lr: net.lr, seed: job.seed, keepState: true, onEpoch: (e) => ends.push(e.seconds),
       });
       if (!r.losses.every(Number.isFinite)) throw new Error(`runTraining: a training loss is not finite (${r.losses.join(', ')})`);
-      const want = crossEntropy(networkForwardReference(spec, r.state!, data.val.x, data.val.n), data.val.labels, FLOWERS_CLASSES);
+      const want = softmaxCrossEntropyReference(data.val.n, FLOWERS_CLASSES, networkForwardReference(spec, r.state!, data.val.x, data.val.n), data.val.labels).loss;
       if (!(Math.abs(r.valLoss - want) <= 1e-3 * Math.max(1, Math.abs(want)))) {
         throw new Error(`runTraining: the validation loss on ${b.description} is ${r.valLoss}, its float64 twin networkForwardReference says ${want}`);
       }
